@@ -1,0 +1,492 @@
+//! Condition operators and their evaluation (IAM-SPEC.md section 3).
+//!
+//! Policy values are read into their operator's type when the policy is parsed, so
+//! that a value the operator cannot read is a parse error of the policy; request
+//! values are read at evaluation time, and one that cannot be read is a non-match
+//! for positive and negated operators alike (never an Allow).
+
+use std::net::IpAddr;
+
+use base64::Engine;
+use ipnet::IpNet;
+
+use crate::context::Context;
+use crate::pattern::{ArnPattern, Glob};
+use crate::variable::Template;
+
+/// The operator family: which type the values have and how they compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// `StringEquals` / `StringNotEquals`.
+    StringEquals,
+    /// `StringEqualsIgnoreCase` / `StringNotEqualsIgnoreCase`.
+    StringEqualsIgnoreCase,
+    /// `StringLike` / `StringNotLike`.
+    StringLike,
+    /// `Numeric*`.
+    Numeric(Cmp),
+    /// `Date*`.
+    Date(Cmp),
+    /// `Bool`.
+    Bool,
+    /// `BinaryEquals`.
+    Binary,
+    /// `IpAddress` / `NotIpAddress`.
+    Ip,
+    /// `ArnEquals`, `ArnLike` and their negations (equivalent, R3.11).
+    Arn,
+    /// `Null`.
+    Null,
+}
+
+/// A comparison for numeric and date operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cmp {
+    /// Equals (and NotEquals, negated).
+    Eq,
+    /// LessThan.
+    Lt,
+    /// LessThanEquals.
+    Le,
+    /// GreaterThan.
+    Gt,
+    /// GreaterThanEquals.
+    Ge,
+}
+
+impl Cmp {
+    fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            Cmp::Eq => ord == Equal,
+            Cmp::Lt => ord == Less,
+            Cmp::Le => ord != Greater,
+            Cmp::Gt => ord == Greater,
+            Cmp::Ge => ord != Less,
+        }
+    }
+}
+
+/// `ForAllValues:` or `ForAnyValue:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SetQualifier {
+    /// Every request value must satisfy the operator; absent or empty key holds.
+    ForAllValues,
+    /// Some request value must satisfy the operator; absent or empty key fails.
+    ForAnyValue,
+}
+
+/// A parsed condition operator such as `ForAnyValue:StringNotLikeIfExists`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Operator {
+    /// As written.
+    pub name: String,
+    /// The family.
+    pub family: Family,
+    /// True for the `Not` forms: the request value must match none of the values.
+    pub negated: bool,
+    /// The `IfExists` suffix.
+    pub if_exists: bool,
+    /// The set qualifier, if any.
+    pub qualifier: Option<SetQualifier>,
+}
+
+impl Operator {
+    /// Parses an operator name; `None` if AWS has no such operator. Names are
+    /// case-sensitive (IAM-SPEC.md U9: the safe reading).
+    pub fn parse(name: &str) -> Option<Operator> {
+        let (qualifier, rest) = if let Some(r) = name.strip_prefix("ForAllValues:") {
+            (Some(SetQualifier::ForAllValues), r)
+        } else if let Some(r) = name.strip_prefix("ForAnyValue:") {
+            (Some(SetQualifier::ForAnyValue), r)
+        } else {
+            (None, name)
+        };
+        let (base, if_exists) = match rest.strip_suffix("IfExists") {
+            Some(b) => (b, true),
+            None => (rest, false),
+        };
+        use Cmp::*;
+        use Family::*;
+        let (family, negated) = match base {
+            "StringEquals" => (StringEquals, false),
+            "StringNotEquals" => (StringEquals, true),
+            "StringEqualsIgnoreCase" => (StringEqualsIgnoreCase, false),
+            "StringNotEqualsIgnoreCase" => (StringEqualsIgnoreCase, true),
+            "StringLike" => (StringLike, false),
+            "StringNotLike" => (StringLike, true),
+            "NumericEquals" => (Numeric(Eq), false),
+            "NumericNotEquals" => (Numeric(Eq), true),
+            "NumericLessThan" => (Numeric(Lt), false),
+            "NumericLessThanEquals" => (Numeric(Le), false),
+            "NumericGreaterThan" => (Numeric(Gt), false),
+            "NumericGreaterThanEquals" => (Numeric(Ge), false),
+            "DateEquals" => (Date(Eq), false),
+            "DateNotEquals" => (Date(Eq), true),
+            "DateLessThan" => (Date(Lt), false),
+            "DateLessThanEquals" => (Date(Le), false),
+            "DateGreaterThan" => (Date(Gt), false),
+            "DateGreaterThanEquals" => (Date(Ge), false),
+            "Bool" => (Bool, false),
+            "BinaryEquals" => (Binary, false),
+            "IpAddress" => (Ip, false),
+            "NotIpAddress" => (Ip, true),
+            "ArnEquals" | "ArnLike" => (Arn, false),
+            "ArnNotEquals" | "ArnNotLike" => (Arn, true),
+            "Null" => (Null, false),
+            _ => return None,
+        };
+        // `Null` takes neither `IfExists` nor a set qualifier (R3.4, R3.5).
+        if family == Null && (if_exists || qualifier.is_some()) {
+            return None;
+        }
+        Some(Operator { name: name.to_string(), family, negated, if_exists, qualifier })
+    }
+
+    /// True when policy variables may appear in this operator's values (R4.2, U4).
+    pub fn accepts_variables(&self) -> bool {
+        matches!(
+            self.family,
+            Family::StringEquals | Family::StringEqualsIgnoreCase | Family::StringLike | Family::Arn | Family::Bool
+        )
+    }
+}
+
+/// A point in time: seconds and nanoseconds since the Unix epoch.
+pub type Instant = (i64, u32);
+
+/// One policy value, read into its operator's type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypedValue {
+    /// StringEquals: exact text.
+    Exact(String),
+    /// StringEqualsIgnoreCase: lower-cased text.
+    Folded(String),
+    /// StringLike: a glob.
+    Like(Glob),
+    /// Arn*: a per-component ARN pattern.
+    Arn(ArnPattern),
+    /// A String/Arn/Bool value with policy variables, resolved per request.
+    Template(Template),
+    /// Numeric.
+    Number(f64),
+    /// Date.
+    Date(Instant),
+    /// Bool.
+    Bool(bool),
+    /// BinaryEquals: the decoded bytes.
+    Binary(Vec<u8>),
+    /// IpAddress: a network (a bare address is one host, R3.10).
+    Net(IpNet),
+    /// Null: `true` means "the key must be absent".
+    Null(bool),
+}
+
+/// One operator-key entry of a condition block.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    /// The operator.
+    pub operator: Operator,
+    /// The key as written.
+    pub key: String,
+    /// The key lower-cased, for lookup (R3.2).
+    pub key_lower: String,
+    /// The values as written (numbers and booleans as their text).
+    pub raw_values: Vec<String>,
+    /// The values read into the operator's type.
+    pub values: Vec<TypedValue>,
+}
+
+/// Why a condition value could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueError {
+    /// The value is not of the operator's type.
+    Type(String),
+    /// A variable where the operator refuses one, or a malformed variable.
+    Variable(String),
+}
+
+impl Condition {
+    /// Reads the values of one operator-key entry. `variables` is false under
+    /// Version 2008-10-17, where `${...}` is plain text. On error, returns the index of
+    /// the offending value.
+    pub fn new(
+        operator: Operator,
+        key: &str,
+        raw_values: Vec<String>,
+        variables: bool,
+    ) -> Result<Condition, (usize, ValueError)> {
+        let mut values = Vec::with_capacity(raw_values.len());
+        for (i, raw) in raw_values.iter().enumerate() {
+            values.push(read_policy_value(&operator, raw, variables).map_err(|e| (i, e))?);
+        }
+        Ok(Condition { operator, key: key.to_string(), key_lower: key.to_ascii_lowercase(), raw_values, values })
+    }
+
+    /// Evaluates the entry against the request context.
+    pub fn evaluate(&self, ctx: &Context) -> bool {
+        let op = &self.operator;
+        let present = ctx.get(&self.key_lower).filter(|v| !v.is_empty());
+        if op.family == Family::Null {
+            // R3.5: "true" holds when the key is absent, "false" when present.
+            return self.values.iter().any(|v| matches!(v, TypedValue::Null(want_absent) if *want_absent == present.is_none()));
+        }
+        let Some(present) = present else {
+            // R3.3, R3.4, R3.12.
+            if op.if_exists {
+                return true;
+            }
+            return match op.qualifier {
+                Some(SetQualifier::ForAllValues) => true,
+                Some(SetQualifier::ForAnyValue) => false,
+                None => op.negated,
+            };
+        };
+        let item = |request_value: &str| self.item_holds(request_value, ctx);
+        match op.qualifier {
+            Some(SetQualifier::ForAllValues) => present.values.iter().all(|v| item(v)),
+            Some(SetQualifier::ForAnyValue) => present.values.iter().any(|v| item(v)),
+            // Without a qualifier a positive operator needs one matching request value,
+            // a negated one needs every request value to match none (R3.1).
+            None if op.negated => present.values.iter().all(|v| item(v)),
+            None => present.values.iter().any(|v| item(v)),
+        }
+    }
+
+    /// For one request value: positive operators hold when some policy value matches;
+    /// negated ones when the value can be read and no policy value matches.
+    fn item_holds(&self, request_value: &str, ctx: &Context) -> bool {
+        let Some(read) = RequestValue::read(self.operator.family, request_value) else {
+            return false;
+        };
+        let any = self.values.iter().any(|v| value_matches(v, &read, self.operator.family, ctx));
+        any != self.operator.negated
+    }
+}
+
+/// A request value read into the operator's type.
+enum RequestValue<'a> {
+    Text(&'a str),
+    Number(f64),
+    Date(Instant),
+    Bool(bool),
+    Binary(Vec<u8>),
+    Ip(IpAddr),
+    Arn(&'a str),
+}
+
+impl<'a> RequestValue<'a> {
+    fn read(family: Family, value: &'a str) -> Option<RequestValue<'a>> {
+        Some(match family {
+            Family::StringEquals | Family::StringEqualsIgnoreCase | Family::StringLike => RequestValue::Text(value),
+            Family::Numeric(_) => RequestValue::Number(parse_number(value)?),
+            Family::Date(_) => RequestValue::Date(parse_date(value)?),
+            Family::Bool => RequestValue::Bool(parse_bool(value)?),
+            Family::Binary => RequestValue::Binary(
+                base64::engine::general_purpose::STANDARD.decode(value).unwrap_or_else(|_| value.as_bytes().to_vec()),
+            ),
+            Family::Ip => RequestValue::Ip(value.trim().parse().ok()?),
+            Family::Arn => {
+                crate::pattern::arn_components(value)?;
+                RequestValue::Arn(value)
+            }
+            Family::Null => return None,
+        })
+    }
+}
+
+fn value_matches(policy: &TypedValue, request: &RequestValue<'_>, family: Family, ctx: &Context) -> bool {
+    match (policy, request) {
+        (TypedValue::Exact(p), RequestValue::Text(r)) => p == r,
+        (TypedValue::Folded(p), RequestValue::Text(r)) => *p == r.to_lowercase(),
+        (TypedValue::Like(g), RequestValue::Text(r)) => g.matches(r),
+        (TypedValue::Arn(p), RequestValue::Arn(r)) => p.matches(r),
+        (TypedValue::Template(t), _) => match family {
+            Family::StringEquals => match (t.resolve_text(ctx), request) {
+                (Some(p), RequestValue::Text(r)) => p == *r,
+                _ => false,
+            },
+            Family::StringEqualsIgnoreCase => match (t.resolve_text(ctx), request) {
+                (Some(p), RequestValue::Text(r)) => p.to_lowercase() == r.to_lowercase(),
+                _ => false,
+            },
+            Family::StringLike => match (t.resolve_glob(ctx, false), request) {
+                (Some(g), RequestValue::Text(r)) => g.matches(r),
+                _ => false,
+            },
+            Family::Arn => match (t.resolve_text(ctx), request) {
+                (Some(_), RequestValue::Arn(r)) => arn_template_matches(t, r, ctx),
+                _ => false,
+            },
+            Family::Bool => match (t.resolve_text(ctx).as_deref().and_then(parse_bool), request) {
+                (Some(p), RequestValue::Bool(r)) => p == *r,
+                _ => false,
+            },
+            _ => false,
+        },
+        (TypedValue::Number(p), RequestValue::Number(r)) => match family {
+            Family::Numeric(cmp) => r.partial_cmp(p).is_some_and(|o| cmp.holds(o)),
+            _ => false,
+        },
+        (TypedValue::Date(p), RequestValue::Date(r)) => match family {
+            Family::Date(cmp) => cmp.holds(r.cmp(p)),
+            _ => false,
+        },
+        (TypedValue::Bool(p), RequestValue::Bool(r)) => p == r,
+        (TypedValue::Binary(p), RequestValue::Binary(r)) => p == r,
+        (TypedValue::Net(n), RequestValue::Ip(ip)) => n.contains(ip),
+        _ => false,
+    }
+}
+
+/// ARN operators with variables: substituted values are literal inside components.
+fn arn_template_matches(t: &Template, request: &str, ctx: &Context) -> bool {
+    let text = t.to_text();
+    match crate::variable::ResourceMatcher::new(&text, true) {
+        Ok(m) => m.matches(request, ctx),
+        Err(_) => t.resolve_text(ctx).is_some_and(|p| ArnPattern::new(&p).matches(request)),
+    }
+}
+
+fn read_policy_value(op: &Operator, raw: &str, variables: bool) -> Result<TypedValue, ValueError> {
+    if variables && raw.contains("${") {
+        if !op.accepts_variables() {
+            return Err(ValueError::Variable(format!(
+                "policy variables are not allowed with {}: \"{raw}\"",
+                op.name
+            )));
+        }
+        if let Some(t) = Template::parse(raw).map_err(|e| ValueError::Variable(e.0))? {
+            if op.family == Family::Bool && raw.trim_start().starts_with('$') && t.keys().next().is_none() {
+                return Err(ValueError::Type(format!("\"{raw}\" is not a boolean")));
+            }
+            return Ok(TypedValue::Template(t));
+        }
+    }
+    let bad = |what: &str| ValueError::Type(format!("{} needs {what}, got \"{raw}\"", op.name));
+    Ok(match op.family {
+        Family::StringEquals => TypedValue::Exact(raw.to_string()),
+        Family::StringEqualsIgnoreCase => TypedValue::Folded(raw.to_lowercase()),
+        Family::StringLike => TypedValue::Like(Glob::new(raw, false)),
+        Family::Arn => TypedValue::Arn(ArnPattern::new(raw)),
+        Family::Numeric(_) => TypedValue::Number(parse_number(raw).ok_or_else(|| bad("a number"))?),
+        Family::Date(_) => TypedValue::Date(parse_date(raw).ok_or_else(|| bad("an ISO 8601 date or epoch seconds"))?),
+        Family::Bool => TypedValue::Bool(parse_bool(raw).ok_or_else(|| bad("true or false"))?),
+        Family::Binary => TypedValue::Binary(
+            base64::engine::general_purpose::STANDARD.decode(raw.trim()).map_err(|_| bad("base64 text"))?,
+        ),
+        Family::Ip => TypedValue::Net(parse_net(raw).ok_or_else(|| bad("an IPv4 or IPv6 address or CIDR block"))?),
+        Family::Null => TypedValue::Null(parse_bool(raw).ok_or_else(|| bad("true or false"))?),
+    })
+}
+
+/// Reads a decimal number (integers and decimals, R3.7).
+pub fn parse_number(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let ok = !t.is_empty()
+        && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'))
+        && t.chars().any(|c| c.is_ascii_digit());
+    if !ok {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Reads `true` or `false` (ASCII case-insensitive, IAM-SPEC.md U9).
+pub fn parse_bool(text: &str) -> Option<bool> {
+    if text.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if text.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Reads a CIDR block or a bare address (one host).
+pub fn parse_net(text: &str) -> Option<IpNet> {
+    let t = text.trim();
+    if let Ok(net) = t.parse::<IpNet>() {
+        return Some(net);
+    }
+    t.parse::<IpAddr>().ok().map(IpNet::from)
+}
+
+/// Reads a date: the W3C ISO 8601 forms (`2020-01-01`, `2020-01-01T12:00Z`,
+/// `2020-01-01T12:00:00Z`, with fractions and offsets) or epoch seconds (R3.8).
+pub fn parse_date(text: &str) -> Option<Instant> {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime};
+    let t = text.trim();
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse::<i64>().ok().map(|s| (s, 0));
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Some((dt.timestamp(), dt.timestamp_subsec_nanos()));
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z"] {
+        if let Ok(dt) = DateTime::parse_from_str(t, fmt) {
+            return Some((dt.timestamp(), dt.timestamp_subsec_nanos()));
+        }
+    }
+    let utc = t.strip_suffix('Z').unwrap_or(t);
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H"] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(utc, fmt) {
+            let u = dt.and_utc();
+            return Some((u.timestamp(), u.timestamp_subsec_nanos()));
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(utc, "%Y-%m-%d") {
+        let u = d.and_hms_opt(0, 0, 0)?.and_utc();
+        return Some((u.timestamp(), 0));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::ContextValue;
+
+    fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
+        Condition::new(Operator::parse(op).unwrap(), key, values.iter().map(|s| s.to_string()).collect(), true).unwrap()
+    }
+
+    fn ctx(pairs: &[(&str, &str)]) -> Context {
+        let mut c = Context::new();
+        for (k, v) in pairs {
+            c.insert(k, ContextValue::single(*v));
+        }
+        c
+    }
+
+    #[test]
+    fn operator_names() {
+        assert!(Operator::parse("ForAnyValue:StringNotLikeIfExists").is_some());
+        assert!(Operator::parse("NullIfExists").is_none());
+        assert!(Operator::parse("StringEqual").is_none());
+        assert!(Operator::parse("stringequals").is_none());
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("2020-01-01"), parse_date("2020-01-01T00:00:00Z"));
+        assert_eq!(parse_date("1577836800"), parse_date("2020-01-01T00:00:00Z"));
+        assert_eq!(parse_date("2020-01-01T01:00:00+01:00"), parse_date("2020-01-01T00:00:00Z"));
+        assert!(parse_date("notadate").is_none());
+    }
+
+    #[test]
+    fn unreadable_request_value_never_matches() {
+        let c = cond("NumericNotEquals", "s3:max-keys", &["10"]);
+        assert!(!c.evaluate(&ctx(&[("s3:max-keys", "abc")])));
+        assert!(c.evaluate(&ctx(&[("s3:max-keys", "11")])));
+        assert!(c.evaluate(&ctx(&[])));
+    }
+
+    #[test]
+    fn set_qualifiers_on_absent_keys() {
+        assert!(cond("ForAllValues:StringEquals", "aws:TagKeys", &["a"]).evaluate(&ctx(&[])));
+        assert!(!cond("ForAnyValue:StringEquals", "aws:TagKeys", &["a"]).evaluate(&ctx(&[])));
+    }
+}

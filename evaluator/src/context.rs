@@ -1,0 +1,94 @@
+//! The request context: condition keys and their values.
+
+use crate::variable::VarLookup;
+
+/// The value of one context key: one string, or a list for a multivalued key.
+/// Numbers and booleans are kept as their text (`10`, `true`), as IAM compares them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextValue {
+    /// The values; exactly one for a single-valued key.
+    pub values: Vec<String>,
+    /// True when the key is multivalued (an array in the request).
+    pub multi: bool,
+}
+
+impl ContextValue {
+    /// A single-valued key.
+    pub fn single(value: impl Into<String>) -> ContextValue {
+        ContextValue { values: vec![value.into()], multi: false }
+    }
+
+    /// A multivalued key.
+    pub fn multi(values: Vec<String>) -> ContextValue {
+        ContextValue { values, multi: true }
+    }
+
+    /// A multivalued key with no values counts as absent (R3.12).
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// Condition keys of a request. Key names are case-insensitive (R3.2): they are
+/// stored lower-cased, and a key given twice in different case keeps both values
+/// (R3.14).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    entries: Vec<(String, ContextValue)>,
+}
+
+impl Context {
+    /// An empty context.
+    pub fn new() -> Context {
+        Context::default()
+    }
+
+    /// Sets `key` to `value`. A key already present in another letter case is merged
+    /// into one multivalued key (R3.14).
+    pub fn insert(&mut self, key: &str, value: ContextValue) {
+        let lower = key.to_ascii_lowercase();
+        if let Some((_, existing)) = self.entries.iter_mut().find(|(k, _)| *k == lower) {
+            existing.values.extend(value.values);
+            existing.multi = existing.multi || value.multi || existing.values.len() > 1;
+        } else {
+            self.entries.push((lower, value));
+        }
+    }
+
+    /// Sets `key` only when it is not already set.
+    pub fn insert_default(&mut self, key: &str, value: ContextValue) {
+        if !self.contains(key) {
+            self.insert(key, value);
+        }
+    }
+
+    /// True when the key has an entry.
+    pub fn contains(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// The value of `key` (case-insensitive).
+    pub fn get(&self, key: &str) -> Option<&ContextValue> {
+        self.entries.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
+    }
+
+    /// Removes `key`.
+    pub fn remove(&mut self, key: &str) {
+        self.entries.retain(|(k, _)| !k.eq_ignore_ascii_case(key));
+    }
+
+    /// Every entry, keys lower-cased.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+impl VarLookup for Context {
+    fn var(&self, key: &str) -> Option<&str> {
+        let value = self.get(key)?;
+        match value.values.as_slice() {
+            [one] if !value.multi => Some(one.as_str()),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,228 @@
+//! Decisions: the outcome, the policy type that decided a denial, the AWS
+//! access-denied message (IAM-SPEC.md section 13) and a trace.
+
+use crate::policy::Effect;
+use crate::request::Request;
+
+/// The outcome, in the AWS policy simulator's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// `allowed`
+    Allowed,
+    /// `explicitDeny`: a Deny statement matched.
+    ExplicitDeny,
+    /// `implicitDeny`: nothing allowed.
+    ImplicitDeny,
+}
+
+impl Outcome {
+    /// The case-file name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Allowed => "allowed",
+            Outcome::ExplicitDeny => "explicitDeny",
+            Outcome::ImplicitDeny => "implicitDeny",
+        }
+    }
+}
+
+/// A layer of the policy set: the policy types a decision can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Layer {
+    /// Service control policies.
+    Scp,
+    /// Resource control policies.
+    Rcp,
+    /// The resource-based policy.
+    ResourcePolicy,
+    /// The role trust policy (the role's resource-based policy in AssumeRole).
+    TrustPolicy,
+    /// Identity-based policies.
+    IdentityPolicy,
+    /// The permissions boundary.
+    PermissionsBoundary,
+    /// Session policies.
+    SessionPolicy,
+}
+
+impl Layer {
+    /// The case-file name (`deniedBy`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Layer::Scp => "scp",
+            Layer::Rcp => "rcp",
+            Layer::ResourcePolicy => "resourcePolicy",
+            Layer::TrustPolicy => "trustPolicy",
+            Layer::IdentityPolicy => "identityPolicy",
+            Layer::PermissionsBoundary => "permissionsBoundary",
+            Layer::SessionPolicy => "sessionPolicy",
+        }
+    }
+
+    /// Looks a layer up by its case-file name.
+    pub fn from_name(name: &str) -> Option<Layer> {
+        [
+            Layer::Scp,
+            Layer::Rcp,
+            Layer::ResourcePolicy,
+            Layer::TrustPolicy,
+            Layer::IdentityPolicy,
+            Layer::PermissionsBoundary,
+            Layer::SessionPolicy,
+        ]
+        .into_iter()
+        .find(|l| l.name() == name)
+    }
+
+    fn explicit_phrase(self) -> &'static str {
+        match self {
+            Layer::Scp => "with an explicit deny in a service control policy",
+            Layer::Rcp => "with an explicit deny in a resource control policy",
+            Layer::ResourcePolicy => "with an explicit deny in a resource-based policy",
+            Layer::TrustPolicy => "with an explicit deny in the role trust policy",
+            Layer::IdentityPolicy => "with an explicit deny in an identity-based policy",
+            Layer::PermissionsBoundary => "with an explicit deny in a permissions boundary",
+            Layer::SessionPolicy => "with an explicit deny in a session policy",
+        }
+    }
+
+    fn implicit_noun(self) -> &'static str {
+        match self {
+            Layer::Scp => "service control policy",
+            Layer::Rcp => "resource control policy",
+            Layer::ResourcePolicy => "resource-based policy",
+            Layer::TrustPolicy => "role trust policy",
+            Layer::IdentityPolicy => "identity-based policy",
+            Layer::PermissionsBoundary => "permissions boundary",
+            Layer::SessionPolicy => "session policy",
+        }
+    }
+}
+
+/// The result of deciding a request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// Allowed, explicit deny or implicit deny.
+    pub outcome: Outcome,
+    /// For a denial, the policy type that decided it (IAM-SPEC.md section 14: an
+    /// explicit deny before any implicit one, then the order of section 6).
+    pub denied_by: Option<Layer>,
+    /// What was consulted and why each statement did or did not match; filled by
+    /// [`crate::evaluate_with_trace`].
+    pub trace: Option<Trace>,
+}
+
+impl Decision {
+    /// True when allowed.
+    pub fn is_allowed(&self) -> bool {
+        self.outcome == Outcome::Allowed
+    }
+
+    /// The AWS access-denied message for a denial, spelled as the service prints it
+    /// (R13.3), or `None` when allowed.
+    pub fn message(&self, request: &Request) -> Option<String> {
+        let layer = self.denied_by?;
+        let action = display_action(&request.action);
+        let resource = display_resource(&request.action, &request.resource);
+        let reason = match self.outcome {
+            Outcome::Allowed => return None,
+            Outcome::ExplicitDeny => layer.explicit_phrase().to_string(),
+            Outcome::ImplicitDeny => format!("because no {} allows the {action} action", layer.implicit_noun()),
+        };
+        Some(format!("User: {} is not authorized to perform: {action}{resource} {reason}", request.principal.arn()))
+    }
+}
+
+fn service_of(action: &str) -> String {
+    action.split(':').next().unwrap_or("").to_ascii_lowercase()
+}
+
+/// The action as the service prints it: SNS upper-cases the prefix (seed 001), SQS
+/// lower-cases the whole action (R13.3).
+fn display_action(action: &str) -> String {
+    match service_of(action).as_str() {
+        "sns" => match action.split_once(':') {
+            Some((prefix, name)) => format!("{}:{name}", prefix.to_ascii_uppercase()),
+            None => action.to_string(),
+        },
+        "sqs" => action.to_ascii_lowercase(),
+        _ => action.to_string(),
+    }
+}
+
+/// ` on resource: ARN`, omitted for actions without a resource; S3 quotes the ARN.
+fn display_resource(action: &str, resource: &str) -> String {
+    if resource.is_empty() || resource == "*" {
+        return String::new();
+    }
+    if service_of(action) == "s3" {
+        format!(" on resource: \"{resource}\"")
+    } else {
+        format!(" on resource: {resource}")
+    }
+}
+
+/// What the evaluator consulted, for a person to read.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Trace {
+    /// One entry per policy consulted, in evaluation order.
+    pub policies: Vec<PolicyTrace>,
+    /// The steps of the decision procedure, in order, as sentences.
+    pub steps: Vec<String>,
+}
+
+/// One policy's statements.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyTrace {
+    /// The layer.
+    pub layer: Layer,
+    /// A label such as `identity policy 1` or `SCP level 2, policy 1`.
+    pub label: String,
+    /// The statements.
+    pub statements: Vec<StatementTrace>,
+}
+
+/// Whether each element of a statement matched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatementTrace {
+    /// Position in the policy, from 0.
+    pub index: usize,
+    /// The Sid.
+    pub sid: Option<String>,
+    /// The effect.
+    pub effect: Effect,
+    /// Did Action/NotAction match?
+    pub action: bool,
+    /// Did Resource/NotResource match (true when absent)?
+    pub resource: bool,
+    /// Did Principal/NotPrincipal match (`None` when the policy type has none)?
+    pub principal: Option<bool>,
+    /// Each condition: operator, key, result.
+    pub conditions: Vec<(String, String, bool)>,
+    /// Did the whole statement match?
+    pub matched: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::Context;
+    use crate::principal::Principal;
+
+    #[test]
+    fn seed_001_messages() {
+        let p = Principal::parse("arn:aws:sts::123456789012:assumed-role/example-dev-role/readonly").unwrap();
+        let r = Request::new(p, "sns:CreateTopic", "arn:aws:sns:ap-northeast-1:123456789012:example-topic", None, Context::new());
+        let d = Decision { outcome: Outcome::ImplicitDeny, denied_by: Some(Layer::SessionPolicy), trace: None };
+        assert_eq!(
+            d.message(&r).unwrap(),
+            "User: arn:aws:sts::123456789012:assumed-role/example-dev-role/readonly is not authorized to perform: SNS:CreateTopic on resource: arn:aws:sns:ap-northeast-1:123456789012:example-topic because no session policy allows the SNS:CreateTopic action"
+        );
+        let p = Principal::parse("arn:aws:sts::123456789012:assumed-role/example-dev-role/list-region").unwrap();
+        let r = Request::new(p, "ec2:DescribeVpcs", "*", None, Context::new());
+        assert_eq!(
+            d.message(&r).unwrap(),
+            "User: arn:aws:sts::123456789012:assumed-role/example-dev-role/list-region is not authorized to perform: ec2:DescribeVpcs because no session policy allows the ec2:DescribeVpcs action"
+        );
+    }
+}

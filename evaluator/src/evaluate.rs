@@ -1,0 +1,321 @@
+//! The decision procedure of IAM-SPEC.md sections 6 to 10: one request against a
+//! policy set, within one account or across accounts.
+
+use crate::decision::{Decision, Layer, Outcome, PolicyTrace, StatementTrace, Trace};
+use crate::policy::{Effect, Policy, Statement};
+use crate::principal::{Principal, PrincipalMatch};
+use crate::request::Request;
+
+/// Every policy that applies to one request.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PolicySet {
+    /// The caller's identity-based policies (user inline, managed and group policies,
+    /// or the role's policies).
+    pub identity: Vec<Policy>,
+    /// The resource-based policy of the resource, if it has one.
+    pub resource_policy: Option<Policy>,
+    /// True when `resource_policy` is a role trust policy (AssumeRole): it must always
+    /// allow the caller (R7.7) and denials name the trust policy.
+    pub resource_is_trust: bool,
+    /// The caller's permissions boundary.
+    pub boundary: Option<Policy>,
+    /// The session policies; `None` when none were passed (R6.9).
+    pub session: Option<Vec<Policy>>,
+    /// SCP levels, root first, account last; `None` outside an organization or for
+    /// the management account (R9.2).
+    pub scps: Option<Vec<Vec<Policy>>>,
+    /// RCP levels; `RCPFullAWSAccess` is taken as attached at every level (R6.3).
+    pub rcps: Option<Vec<Vec<Policy>>>,
+}
+
+/// Decides `request` against `set`.
+pub fn evaluate(request: &Request, set: &PolicySet) -> Decision {
+    decide(request, set, None)
+}
+
+/// Decides `request` against `set` and records a trace of every statement.
+pub fn evaluate_with_trace(request: &Request, set: &PolicySet) -> Decision {
+    let mut trace = Trace::default();
+    let mut decision = decide(request, set, Some(&mut trace));
+    decision.trace = Some(trace);
+    decision
+}
+
+/// What one layer's policies said.
+#[derive(Debug, Clone, Copy, Default)]
+struct LayerResult {
+    allow: bool,
+    deny: bool,
+    /// For a resource-based policy: how the strongest matching Allow named the caller.
+    grant: Option<PrincipalMatch>,
+}
+
+fn decide(request: &Request, set: &PolicySet, mut trace: Option<&mut Trace>) -> Decision {
+    let rbp_layer = if set.resource_is_trust { Layer::TrustPolicy } else { Layer::ResourcePolicy };
+
+    // Scan every applicable policy once.
+    let scp_levels: Option<Vec<LayerResult>> = set.scps.as_ref().map(|levels| {
+        levels
+            .iter()
+            .enumerate()
+            .map(|(i, level)| scan_all(level, request, Layer::Scp, &format!("SCP level {}", i + 1), trace.as_deref_mut()))
+            .collect()
+    });
+    let rcp_levels: Option<Vec<LayerResult>> = set.rcps.as_ref().map(|levels| {
+        levels
+            .iter()
+            .enumerate()
+            .map(|(i, level)| scan_all(level, request, Layer::Rcp, &format!("RCP level {}", i + 1), trace.as_deref_mut()))
+            .collect()
+    });
+    let rbp = set.resource_policy.as_ref().map(|p| {
+        let label = if set.resource_is_trust { "role trust policy" } else { "resource-based policy" };
+        scan(p, request, rbp_layer, label, trace.as_deref_mut())
+    });
+    let identity = scan_all(&set.identity, request, Layer::IdentityPolicy, "identity policy", trace.as_deref_mut());
+    let boundary = set.boundary.as_ref().map(|p| scan(p, request, Layer::PermissionsBoundary, "permissions boundary", trace.as_deref_mut()));
+    let session = set.session.as_ref().map(|ps| scan_all(ps, request, Layer::SessionPolicy, "session policy", trace.as_deref_mut()));
+
+    let mut note = |s: String| {
+        if let Some(t) = trace.as_deref_mut() {
+            t.steps.push(s);
+        }
+    };
+    let deny = |outcome: Outcome, layer: Layer| Decision { outcome, denied_by: Some(layer), trace: None };
+
+    // Step 1 (R6.2): an explicit deny anywhere decides. Order of naming: section 14.
+    let explicit = [
+        (Layer::Scp, scp_levels.as_ref().is_some_and(|ls| ls.iter().any(|l| l.deny))),
+        (Layer::Rcp, rcp_levels.as_ref().is_some_and(|ls| ls.iter().any(|l| l.deny))),
+        (rbp_layer, rbp.is_some_and(|r| r.deny)),
+        (Layer::IdentityPolicy, identity.deny),
+        (Layer::PermissionsBoundary, boundary.is_some_and(|b| b.deny)),
+        (Layer::SessionPolicy, session.is_some_and(|s| s.deny)),
+    ];
+    if let Some((layer, _)) = explicit.iter().find(|(_, d)| *d) {
+        note(format!("step 1: an explicit Deny in the {} decides", layer.name()));
+        return deny(Outcome::ExplicitDeny, *layer);
+    }
+    note("step 1: no explicit Deny matched".to_string());
+
+    // Step 2 (R6.3): RCPs. RCPFullAWSAccess is attached at every level and cannot be
+    // detached, so with no explicit deny this step always passes.
+    if rcp_levels.is_some() {
+        note("step 2: RCPs: RCPFullAWSAccess allows at every level".to_string());
+    }
+
+    // Step 3 (R6.4, R9.1): every SCP level must allow. SCPs do not apply to service
+    // principals.
+    if let Some(levels) = &scp_levels {
+        if !matches!(request.principal, Principal::Service { .. }) {
+            if let Some(i) = levels.iter().position(|l| !l.allow) {
+                note(format!("step 3: no SCP at level {} allows the action", i + 1));
+                return deny(Outcome::ImplicitDeny, Layer::Scp);
+            }
+            note("step 3: every SCP level allows".to_string());
+        }
+    }
+
+    let grant = rbp.and_then(|r| r.grant).unwrap_or(PrincipalMatch::None);
+    let identity_ok = identity.allow;
+    let boundary_ok = boundary.is_none_or(|b| b.allow);
+    // R6.9: a role session without session policies is not limited by one; a
+    // federated-user session without one is denied.
+    let session_ok = match (&request.principal, session) {
+        (_, Some(s)) => s.allow,
+        (Principal::FederatedUser { .. }, None) => false,
+        _ => true,
+    };
+    let is_root = matches!(request.principal, Principal::Root { .. });
+    let is_service = matches!(request.principal, Principal::Service { .. });
+
+    // The caller's own side: identity, boundary, session (R6.7 to R6.9). The root
+    // user has full access in its own account (R6.1).
+    let principal_side = || -> Option<Layer> {
+        if is_root {
+            return None;
+        }
+        if !identity_ok {
+            return Some(Layer::IdentityPolicy);
+        }
+        if !boundary_ok {
+            return Some(Layer::PermissionsBoundary);
+        }
+        if !session_ok {
+            return Some(Layer::SessionPolicy);
+        }
+        None
+    };
+
+    if is_service {
+        // A service principal is authorized only by a resource-based policy naming it.
+        return if grant >= PrincipalMatch::Wildcard {
+            note("step 4: the resource-based policy names the service".to_string());
+            Decision { outcome: Outcome::Allowed, denied_by: None, trace: None }
+        } else {
+            deny(Outcome::ImplicitDeny, rbp_layer)
+        };
+    }
+
+    if !request.same_account() {
+        // R8.1: both accounts must allow; the section 7 shortcuts do not apply.
+        if grant == PrincipalMatch::None {
+            note(format!("cross-account: the {} does not allow the caller", rbp_layer.name()));
+            return deny(Outcome::ImplicitDeny, rbp_layer);
+        }
+        if let Some(layer) = principal_side() {
+            note(format!("cross-account: the caller's account does not allow it ({})", layer.name()));
+            return deny(Outcome::ImplicitDeny, layer);
+        }
+        note("cross-account: both the resource's and the caller's account allow".to_string());
+        return Decision { outcome: Outcome::Allowed, denied_by: None, trace: None };
+    }
+
+    if set.resource_is_trust && grant == PrincipalMatch::None && !is_root {
+        // R7.7: the trust policy must always allow the caller.
+        note("step 4: the role trust policy does not allow the caller".to_string());
+        return deny(Outcome::ImplicitDeny, Layer::TrustPolicy);
+    }
+
+    match grant {
+        // R7.1, R7.2, R7.4, R7.5: a grant to the exact caller, or to `*`, needs nothing
+        // more within the account.
+        PrincipalMatch::Exact | PrincipalMatch::Wildcard => {
+            note(format!("step 4: the {} allows the caller by name", rbp_layer.name()));
+            Decision { outcome: Outcome::Allowed, denied_by: None, trace: None }
+        }
+        // R7.3: a grant to the role needs no identity policy, but the boundary and the
+        // session policy still apply.
+        PrincipalMatch::Role => {
+            note(format!("step 4: the {} allows the caller's role", rbp_layer.name()));
+            if !boundary_ok {
+                return deny(Outcome::ImplicitDeny, Layer::PermissionsBoundary);
+            }
+            if !session_ok {
+                return deny(Outcome::ImplicitDeny, Layer::SessionPolicy);
+            }
+            Decision { outcome: Outcome::Allowed, denied_by: None, trace: None }
+        }
+        // R7.6: naming the account grants nothing by itself; identity path.
+        PrincipalMatch::Account | PrincipalMatch::None => match principal_side() {
+            Some(layer) => {
+                note(format!("steps 5 to 7: the {} does not allow the action", layer.name()));
+                deny(Outcome::ImplicitDeny, layer)
+            }
+            None => {
+                note("steps 5 to 7: identity policies allow, and the boundary and session policies do not limit it".to_string());
+                Decision { outcome: Outcome::Allowed, denied_by: None, trace: None }
+            }
+        },
+    }
+}
+
+fn scan_all(policies: &[Policy], request: &Request, layer: Layer, label: &str, mut trace: Option<&mut Trace>) -> LayerResult {
+    let mut out = LayerResult::default();
+    for (i, p) in policies.iter().enumerate() {
+        let label = if trace.is_some() { format!("{label}, policy {}", i + 1) } else { String::new() };
+        let r = scan(p, request, layer, &label, trace.as_deref_mut());
+        out.allow |= r.allow;
+        out.deny |= r.deny;
+        out.grant = out.grant.max(r.grant);
+    }
+    out
+}
+
+fn scan(policy: &Policy, request: &Request, layer: Layer, label: &str, trace: Option<&mut Trace>) -> LayerResult {
+    let mut out = LayerResult::default();
+    let mut statements = trace.as_ref().map(|_| Vec::with_capacity(policy.statements.len()));
+    for (index, statement) in policy.statements.iter().enumerate() {
+        let (matched, grant) = match statements.as_mut() {
+            Some(list) => {
+                let t = trace_statement(statement, index, request, layer);
+                let matched = t.matched;
+                list.push(t);
+                (matched, if matched { principal_grant(statement, request, layer) } else { None })
+            }
+            None => statement_matches(statement, request, layer),
+        };
+        if matched {
+            match statement.effect {
+                Effect::Deny => out.deny = true,
+                Effect::Allow => {
+                    out.allow = true;
+                    out.grant = out.grant.max(grant);
+                }
+            }
+        }
+    }
+    if let (Some(t), Some(statements)) = (trace, statements) {
+        t.policies.push(PolicyTrace { layer, label: label.to_string(), statements });
+    }
+    out
+}
+
+fn action_matches(statement: &Statement, request: &Request) -> bool {
+    statement.action.patterns.iter().any(|p| p.matches(&request.action)) != statement.action.negated
+}
+
+fn resource_matches(statement: &Statement, request: &Request) -> bool {
+    match &statement.resource {
+        // A resource-based policy without Resource means the attached resource.
+        None => true,
+        Some(block) => block.patterns.iter().any(|p| p.matcher.matches(&request.resource, &request.context)) != block.negated,
+    }
+}
+
+/// How the statement's principal names the caller; `None` when the layer has no
+/// principal (identity-based layers).
+fn principal_grant(statement: &Statement, request: &Request, layer: Layer) -> Option<PrincipalMatch> {
+    if !matches!(layer, Layer::ResourcePolicy | Layer::TrustPolicy | Layer::Rcp) {
+        return None;
+    }
+    let block = statement.principal.as_ref()?;
+    let m = request.principal.match_spec(&block.spec);
+    Some(if block.negated {
+        // NotPrincipal: everyone not listed. Such a grant is treated as naming only the
+        // account, the narrowest reading (a false Allow is the worst bug).
+        if m == PrincipalMatch::None {
+            PrincipalMatch::Account
+        } else {
+            PrincipalMatch::None
+        }
+    } else {
+        m
+    })
+}
+
+fn principal_ok(statement: &Statement, request: &Request, layer: Layer) -> bool {
+    match principal_grant(statement, request, layer) {
+        None => true,
+        Some(m) => m != PrincipalMatch::None,
+    }
+}
+
+fn statement_matches(statement: &Statement, request: &Request, layer: Layer) -> (bool, Option<PrincipalMatch>) {
+    if !action_matches(statement, request) || !resource_matches(statement, request) {
+        return (false, None);
+    }
+    let grant = principal_grant(statement, request, layer);
+    if grant == Some(PrincipalMatch::None) {
+        return (false, None);
+    }
+    let conditions = statement.conditions.iter().all(|c| c.evaluate(&request.context));
+    (conditions, if conditions { grant } else { None })
+}
+
+fn trace_statement(statement: &Statement, index: usize, request: &Request, layer: Layer) -> StatementTrace {
+    let action = action_matches(statement, request);
+    let resource = resource_matches(statement, request);
+    let principal = if matches!(layer, Layer::ResourcePolicy | Layer::TrustPolicy | Layer::Rcp) {
+        Some(principal_ok(statement, request, layer))
+    } else {
+        None
+    };
+    let conditions: Vec<(String, String, bool)> = statement
+        .conditions
+        .iter()
+        .map(|c| (c.operator.name.clone(), c.key.clone(), c.evaluate(&request.context)))
+        .collect();
+    let matched = action && resource && principal.unwrap_or(true) && conditions.iter().all(|(_, _, r)| *r);
+    StatementTrace { index, sid: statement.sid.clone(), effect: statement.effect, action, resource, principal, conditions, matched }
+}

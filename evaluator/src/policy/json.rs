@@ -1,0 +1,369 @@
+//! A small JSON reader that keeps what policy validation needs and `serde_json` drops:
+//! the byte offset of every value (for error locations), duplicate object keys
+//! (IAM rejects them, serde_json silently keeps the last one) and a nesting limit.
+//!
+//! It is written here rather than taken from a crate because those three properties
+//! are part of IAM's validation rules (IAM-SPEC.md R1.3) and must be reported with the
+//! same classified error as every other rule.
+
+use super::error::{ErrorKind, Location, ParseError};
+
+/// The deepest nesting of arrays and objects accepted. A valid policy needs at most
+/// six levels (document, Statement array, statement, Condition, operator, key, values).
+pub const MAX_DEPTH: usize = 32;
+
+/// A JSON value with the byte offset where it starts in the source text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node<'a> {
+    /// Byte offset of the first character of the value.
+    pub offset: usize,
+    /// The value itself.
+    pub value: Value<'a>,
+}
+
+/// A JSON value. Strings borrow from the source when they hold no escapes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    /// `null`
+    Null,
+    /// `true` or `false`
+    Bool(bool),
+    /// A number, kept as its source text so that `10.0` prints back as written.
+    Number(&'a str),
+    /// A string.
+    String(std::borrow::Cow<'a, str>),
+    /// An array.
+    Array(Vec<Node<'a>>),
+    /// An object; keys in source order with the offset of each key.
+    Object(Vec<(std::borrow::Cow<'a, str>, usize, Node<'a>)>),
+}
+
+impl Value<'_> {
+    /// The JSON type name, for error messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
+    }
+}
+
+/// Parses `text` as one JSON value.
+pub fn parse(text: &str) -> Result<Node<'_>, ParseError> {
+    let mut reader = Reader { text, bytes: text.as_bytes(), pos: 0, pointer: Vec::new() };
+    reader.skip_ws();
+    let node = reader.value(0)?;
+    reader.skip_ws();
+    if reader.pos < reader.bytes.len() {
+        return Err(reader.error(reader.pos, "unexpected text after the JSON value".to_string()));
+    }
+    Ok(node)
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    pointer: Vec<String>,
+}
+
+impl<'a> Reader<'a> {
+    fn error(&self, offset: usize, message: String) -> ParseError {
+        ParseError::new(ErrorKind::Json, Location::at(self.text, offset, pointer_string(&self.pointer)), message)
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn expect_byte(&mut self, byte: u8) -> Result<(), ParseError> {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.error(self.pos, format!("expected '{}' but found {}", byte as char, self.describe_here())))
+        }
+    }
+
+    fn describe_here(&self) -> String {
+        match self.text.get(self.pos..).and_then(|rest| rest.chars().next()) {
+            Some(c) => format!("'{c}'"),
+            None => "the end of the text".to_string(),
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, ParseError> {
+        let offset = self.pos;
+        let value = match self.peek() {
+            Some(b'{') => self.object(depth)?,
+            Some(b'[') => self.array(depth)?,
+            Some(b'"') => Value::String(self.string()?),
+            Some(b't') => self.literal("true", Value::Bool(true))?,
+            Some(b'f') => self.literal("false", Value::Bool(false))?,
+            Some(b'n') => self.literal("null", Value::Null)?,
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            _ => return Err(self.error(self.pos, format!("expected a JSON value but found {}", self.describe_here()))),
+        };
+        Ok(Node { offset, value })
+    }
+
+    fn literal(&mut self, word: &'static str, value: Value<'a>) -> Result<Value<'a>, ParseError> {
+        if self.bytes.get(self.pos..self.pos + word.len()) == Some(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            Err(self.error(self.pos, format!("expected '{word}' but found {}", self.describe_here())))
+        }
+    }
+
+    fn number(&mut self) -> Result<Value<'a>, ParseError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.error(self.pos, "a number needs a digit".to_string())),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error(self.pos, "a decimal point must be followed by a digit".to_string()));
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error(self.pos, "an exponent needs a digit".to_string()));
+            }
+            self.digits();
+        }
+        Ok(Value::Number(self.text.get(start..self.pos).unwrap_or("")))
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn string(&mut self) -> Result<std::borrow::Cow<'a, str>, ParseError> {
+        let open = self.pos;
+        self.pos += 1;
+        let start = self.pos;
+        // Fast path: no escapes.
+        loop {
+            match self.peek() {
+                None => return Err(self.error(open, "unterminated string".to_string())),
+                Some(b'"') => {
+                    let s = self.text.get(start..self.pos).unwrap_or("");
+                    self.pos += 1;
+                    return Ok(std::borrow::Cow::Borrowed(s));
+                }
+                Some(b'\\') => break,
+                Some(b) if b < 0x20 => {
+                    return Err(self.error(self.pos, format!("control character U+{b:04X} inside a string must be escaped")))
+                }
+                Some(_) => self.pos += 1,
+            }
+        }
+        let mut out = String::from(self.text.get(start..self.pos).unwrap_or(""));
+        loop {
+            match self.peek() {
+                None => return Err(self.error(open, "unterminated string".to_string())),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(std::borrow::Cow::Owned(out));
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let esc = self.peek();
+                    self.pos += 1;
+                    match esc {
+                        Some(b'"') => out.push('"'),
+                        Some(b'\\') => out.push('\\'),
+                        Some(b'/') => out.push('/'),
+                        Some(b'b') => out.push('\u{8}'),
+                        Some(b'f') => out.push('\u{c}'),
+                        Some(b'n') => out.push('\n'),
+                        Some(b'r') => out.push('\r'),
+                        Some(b't') => out.push('\t'),
+                        Some(b'u') => out.push(self.unicode_escape()?),
+                        _ => return Err(self.error(self.pos.saturating_sub(2), "invalid escape sequence".to_string())),
+                    }
+                }
+                Some(b) if b < 0x20 => {
+                    return Err(self.error(self.pos, format!("control character U+{b:04X} inside a string must be escaped")))
+                }
+                Some(_) => {
+                    let rest = self.text.get(self.pos..).unwrap_or("");
+                    let run = rest.find(['"', '\\']).unwrap_or(rest.len());
+                    let chunk = rest.get(..run).unwrap_or("");
+                    if let Some(i) = chunk.bytes().position(|b| b < 0x20) {
+                        self.pos += i;
+                        continue;
+                    }
+                    out.push_str(chunk);
+                    self.pos += run;
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, ParseError> {
+        let digits = self.text.get(self.pos..self.pos + 4).ok_or_else(|| self.error(self.pos, "truncated \\u escape".to_string()))?;
+        let code = u32::from_str_radix(digits, 16).map_err(|_| self.error(self.pos, format!("invalid \\u escape '{digits}'")))?;
+        self.pos += 4;
+        Ok(code)
+    }
+
+    fn unicode_escape(&mut self) -> Result<char, ParseError> {
+        let at = self.pos;
+        let first = self.hex4()?;
+        let code = if (0xD800..0xDC00).contains(&first) {
+            if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                return Err(self.error(at, "unpaired surrogate in \\u escape".to_string()));
+            }
+            self.pos += 2;
+            let second = self.hex4()?;
+            if !(0xDC00..0xE000).contains(&second) {
+                return Err(self.error(at, "unpaired surrogate in \\u escape".to_string()));
+            }
+            0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+        } else {
+            first
+        };
+        char::from_u32(code).ok_or_else(|| self.error(at, "invalid \\u escape".to_string()))
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+        if depth >= MAX_DEPTH {
+            return Err(self.error(self.pos, format!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_ws();
+            self.pointer.push(items.len().to_string());
+            let item = self.value(depth + 1)?;
+            self.pointer.pop();
+            items.push(item);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => return Err(self.error(self.pos, format!("expected ',' or ']' but found {}", self.describe_here()))),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+        if depth >= MAX_DEPTH {
+            return Err(self.error(self.pos, format!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        self.pos += 1;
+        let mut members: Vec<(std::borrow::Cow<'a, str>, usize, Node<'a>)> = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.skip_ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.error(self.pos, format!("expected a key string but found {}", self.describe_here())));
+            }
+            let key_offset = self.pos;
+            let key = self.string()?;
+            // R1.3: a key must not repeat inside one object.
+            if members.iter().any(|(k, _, _)| *k == key) {
+                self.pointer.push(key.to_string());
+                let err = self.error(key_offset, format!("duplicate key \"{key}\""));
+                return Err(err);
+            }
+            self.skip_ws();
+            self.expect_byte(b':')?;
+            self.skip_ws();
+            self.pointer.push(key.to_string());
+            let value = self.value(depth + 1)?;
+            self.pointer.pop();
+            members.push((key, key_offset, value));
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(members));
+                }
+                _ => return Err(self.error(self.pos, format!("expected ',' or '}}' but found {}", self.describe_here()))),
+            }
+        }
+    }
+}
+
+/// Formats a path of keys and indexes as a JSON pointer (RFC 6901).
+pub fn pointer_string(parts: &[String]) -> String {
+    let mut out = String::new();
+    for part in parts {
+        out.push('/');
+        out.push_str(&part.replace('~', "~0").replace('/', "~1"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_nested_values_with_offsets() {
+        let node = parse(r#"{"a": [1, "x\u0041", true, null]}"#).unwrap();
+        let Value::Object(members) = node.value else { panic!("object") };
+        assert_eq!(members[0].0, "a");
+        let Value::Array(items) = &members[0].2.value else { panic!("array") };
+        assert_eq!(items[1].value, Value::String("xA".into()));
+        assert_eq!(items[0].offset, 7);
+    }
+
+    #[test]
+    fn rejects_duplicate_keys_with_location() {
+        let err = parse("{\"Effect\":\"Allow\",\n \"Effect\":\"Deny\"}").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Json);
+        assert_eq!(err.location.line, 2);
+        assert_eq!(err.location.pointer, "/Effect");
+        assert!(err.message.contains("duplicate key \"Effect\""));
+    }
+
+    #[test]
+    fn rejects_deep_nesting_and_garbage() {
+        let deep = "[".repeat(100) + &"]".repeat(100);
+        assert_eq!(parse(&deep).unwrap_err().kind, ErrorKind::Json);
+        assert!(parse("{} x").is_err());
+        assert!(parse("\"abc").is_err());
+        assert!(parse("01").is_err());
+        assert!(parse("\"\\ud800\"").is_err());
+    }
+}

@@ -1,0 +1,25 @@
+//! The policy language: the typed document, parsing with classified errors, and
+//! printing back to canonical JSON.
+
+pub mod error;
+pub mod json;
+mod model;
+mod parse;
+mod print;
+
+pub use error::{ErrorKind, Location, ParseError};
+pub use model::*;
+pub use parse::{allowed_char, parse_policy, size_limit};
+pub use print::{to_json, to_string};
+
+impl Policy {
+    /// Parses and validates policy text as a policy of type `ty`.
+    pub fn parse(text: &str, ty: PolicyType) -> Result<Policy, ParseError> {
+        parse_policy(text, ty)
+    }
+
+    /// Prints the policy as canonical JSON text.
+    pub fn to_canonical_string(&self) -> String {
+        to_string(self)
+    }
+}

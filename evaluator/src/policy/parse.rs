@@ -1,0 +1,605 @@
+//! Reading policy text into a [`Policy`], with the validation rules of IAM-SPEC.md
+//! sections 1, 2 and 9. Checks run in a fixed order so that the error reported is the
+//! first rule broken: JSON, characters, size, then the document from the top down.
+
+use std::borrow::Cow;
+
+use super::error::{ErrorKind, Location, ParseError};
+use super::json::{self, Node, Value};
+use super::model::*;
+use crate::condition::{Condition, Operator, ValueError};
+use crate::pattern::Glob;
+use crate::variable::ResourceMatcher;
+
+/// Parses and validates `text` as a policy of type `ty`.
+pub fn parse_policy(text: &str, ty: PolicyType) -> Result<Policy, ParseError> {
+    let root = json::parse(text)?;
+    check_characters(text)?;
+    check_size(text, ty)?;
+    let mut reader = DocReader { text, ty, pointer: Vec::new(), variables: false };
+    reader.document(&root)
+}
+
+/// The largest document each policy type accepts, and whether whitespace counts
+/// (R1.11, R11.6; the limits the project chose are listed in docs/CORPUS-CONVENTIONS.md).
+pub fn size_limit(ty: PolicyType) -> (usize, bool) {
+    match ty {
+        PolicyType::Identity | PolicyType::Boundary => (6_144, false),
+        PolicyType::Trust => (2_048, false),
+        PolicyType::Session => (2_048, false),
+        PolicyType::Scp | PolicyType::Rcp => (5_120, true),
+        PolicyType::Resource => (20_480, false),
+    }
+}
+
+/// R1.10: TAB, LF, CR and U+0020 to U+00FF.
+pub fn allowed_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FF}')
+}
+
+fn check_characters(text: &str) -> Result<(), ParseError> {
+    match text.char_indices().find(|(_, c)| !allowed_char(*c)) {
+        None => Ok(()),
+        Some((offset, c)) => Err(ParseError::new(
+            ErrorKind::Characters,
+            Location::at(text, offset, String::new()),
+            format!("character U+{:04X} '{}' is not allowed in a policy", c as u32, c.escape_debug()),
+        )),
+    }
+}
+
+fn check_size(text: &str, ty: PolicyType) -> Result<(), ParseError> {
+    let (limit, whitespace_counts) = size_limit(ty);
+    let size = if whitespace_counts {
+        text.chars().count()
+    } else {
+        text.chars().filter(|c| !c.is_whitespace()).count()
+    };
+    if size > limit {
+        return Err(ParseError::new(
+            ErrorKind::Size,
+            Location::at(text, 0, String::new()),
+            format!("{} policy has {size} characters, more than the limit of {limit}", ty.name()),
+        ));
+    }
+    Ok(())
+}
+
+struct DocReader<'t> {
+    text: &'t str,
+    ty: PolicyType,
+    pointer: Vec<String>,
+    variables: bool,
+}
+
+type Members<'a> = [(Cow<'a, str>, usize, Node<'a>)];
+
+fn member<'a, 'b>(members: &'b Members<'a>, key: &str) -> Option<(usize, &'b Node<'a>)> {
+    members.iter().find(|(k, _, _)| k == key).map(|(_, off, node)| (*off, node))
+}
+
+fn is_identity_based(ty: PolicyType) -> bool {
+    matches!(ty, PolicyType::Identity | PolicyType::Boundary | PolicyType::Session | PolicyType::Scp)
+}
+
+impl DocReader<'_> {
+    fn err(&self, kind: ErrorKind, offset: usize, message: String) -> ParseError {
+        ParseError::new(kind, Location::at(self.text, offset, json::pointer_string(&self.pointer)), message)
+    }
+
+    fn err_at(&mut self, kind: ErrorKind, key: &str, offset: usize, message: String) -> ParseError {
+        self.pointer.push(key.to_string());
+        let e = self.err(kind, offset, message);
+        self.pointer.pop();
+        e
+    }
+
+    fn document(&mut self, root: &Node<'_>) -> Result<Policy, ParseError> {
+        let Value::Object(members) = &root.value else {
+            return Err(self.err(ErrorKind::Shape, root.offset, format!("a policy must be a JSON object, not {}", root.value.type_name())));
+        };
+        for (key, offset, _) in members {
+            if !matches!(key.as_ref(), "Version" | "Id" | "Statement") {
+                return Err(self.err_at(ErrorKind::Shape, key, *offset, format!("unknown top-level element \"{key}\"")));
+            }
+        }
+        let version = match member(members, "Version") {
+            None => None,
+            Some((_, node)) => Some(self.version(node)?),
+        };
+        if self.ty == PolicyType::Rcp && version != Some(Version::V2012_10_17) {
+            let offset = member(members, "Version").map(|(o, _)| o).unwrap_or(root.offset);
+            return Err(self.err(ErrorKind::Version, offset, "a resource control policy needs \"Version\": \"2012-10-17\"".to_string()));
+        }
+        self.variables = version == Some(Version::V2012_10_17);
+        let id = match member(members, "Id") {
+            None => None,
+            Some((offset, node)) => {
+                if is_identity_based(self.ty) && self.ty != PolicyType::Scp || self.ty == PolicyType::Rcp {
+                    return Err(self.err_at(ErrorKind::ForbiddenElement, "Id", offset, format!("\"Id\" is not allowed in a {} policy", self.ty.name())));
+                }
+                self.pointer.push("Id".into());
+                let s = self.string(node, "Id")?;
+                self.pointer.pop();
+                Some(s)
+            }
+        };
+        let Some((_, statement_node)) = member(members, "Statement") else {
+            return Err(self.err(ErrorKind::MissingElement, root.offset, "the policy has no \"Statement\"".to_string()));
+        };
+        self.pointer.push("Statement".into());
+        let statements = match &statement_node.value {
+            Value::Object(_) => vec![self.statement(statement_node)?],
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    self.pointer.push(i.to_string());
+                    out.push(self.statement(item)?);
+                    self.pointer.pop();
+                }
+                out
+            }
+            other => {
+                return Err(self.err(ErrorKind::Shape, statement_node.offset, format!("\"Statement\" must be an object or an array, not {}", other.type_name())))
+            }
+        };
+        self.check_unique_sids(&statements, statement_node)?;
+        self.pointer.pop();
+        Ok(Policy { version, id, statements })
+    }
+
+    fn version(&mut self, node: &Node<'_>) -> Result<Version, ParseError> {
+        self.pointer.push("Version".into());
+        let result = match &node.value {
+            Value::String(s) if s == "2012-10-17" => Ok(Version::V2012_10_17),
+            Value::String(s) if s == "2008-10-17" => Ok(Version::V2008_10_17),
+            Value::String(s) => Err(self.err(ErrorKind::Version, node.offset, format!("\"{s}\" is not a policy language version (2012-10-17 or 2008-10-17)"))),
+            other => Err(self.err(ErrorKind::Version, node.offset, format!("\"Version\" must be a string, not {}", other.type_name()))),
+        };
+        self.pointer.pop();
+        result
+    }
+
+    fn check_unique_sids(&mut self, statements: &[Statement], node: &Node<'_>) -> Result<(), ParseError> {
+        for (i, s) in statements.iter().enumerate() {
+            let Some(sid) = &s.sid else { continue };
+            if statements.iter().take(i).any(|earlier| earlier.sid.as_deref() == Some(sid.as_str())) {
+                let offset = match &node.value {
+                    Value::Array(items) => items.get(i).map(|n| n.offset).unwrap_or(node.offset),
+                    _ => node.offset,
+                };
+                self.pointer.push(i.to_string());
+                self.pointer.push("Sid".into());
+                let e = self.err(ErrorKind::Sid, offset, format!("duplicate Sid \"{sid}\""));
+                self.pointer.truncate(self.pointer.len() - 2);
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// A string value, checking decoded characters (an escape can smuggle one in).
+    fn string(&self, node: &Node<'_>, what: &str) -> Result<String, ParseError> {
+        match &node.value {
+            Value::String(s) => {
+                if let Cow::Owned(owned) = s {
+                    if let Some(c) = owned.chars().find(|c| !allowed_char(*c)) {
+                        return Err(self.err(ErrorKind::Characters, node.offset, format!("character U+{:04X} is not allowed in a policy", c as u32)));
+                    }
+                }
+                Ok(s.to_string())
+            }
+            other => Err(self.err(ErrorKind::Shape, node.offset, format!("\"{what}\" must be a string, not {}", other.type_name()))),
+        }
+    }
+
+    /// A string or an array of strings (R1.7). `scalars` also accepts numbers and
+    /// booleans as their text (R1.8).
+    fn strings(&mut self, node: &Node<'_>, what: &str, scalars: bool) -> Result<Vec<(String, usize)>, ParseError> {
+        let one = |this: &Self, n: &Node<'_>| -> Result<String, ParseError> {
+            match &n.value {
+                Value::Number(t) if scalars => Ok(t.to_string()),
+                Value::Bool(b) if scalars => Ok(b.to_string()),
+                _ => this.string(n, what),
+            }
+        };
+        match &node.value {
+            Value::Array(items) => {
+                if items.is_empty() {
+                    return Err(self.err(ErrorKind::Shape, node.offset, format!("\"{what}\" must not be an empty array")));
+                }
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    self.pointer.push(i.to_string());
+                    let s = one(self, item);
+                    self.pointer.pop();
+                    out.push((s?, item.offset));
+                }
+                Ok(out)
+            }
+            _ => Ok(vec![(one(self, node)?, node.offset)]),
+        }
+    }
+
+    fn statement(&mut self, node: &Node<'_>) -> Result<Statement, ParseError> {
+        let Value::Object(members) = &node.value else {
+            return Err(self.err(ErrorKind::Shape, node.offset, format!("a statement must be an object, not {}", node.value.type_name())));
+        };
+        const KNOWN: [&str; 9] =
+            ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
+        for (key, offset, _) in members.iter() {
+            if !KNOWN.contains(&key.as_ref()) {
+                return Err(self.err_at(ErrorKind::Shape, key, *offset, format!("unknown statement element \"{key}\"")));
+            }
+        }
+        let sid = match member(members, "Sid") {
+            None => None,
+            Some((_, n)) => {
+                self.pointer.push("Sid".into());
+                let s = self.string(n, "Sid")?;
+                // R1.9: IAM Sids are ASCII letters and digits; other services' resource
+                // policies may be looser.
+                if self.ty != PolicyType::Resource && !s.chars().all(|c| c.is_ascii_alphanumeric()) {
+                    let e = self.err(ErrorKind::Sid, n.offset, format!("Sid \"{s}\" may hold only ASCII letters and digits"));
+                    return Err(e);
+                }
+                self.pointer.pop();
+                Some(s)
+            }
+        };
+        let effect = match member(members, "Effect") {
+            None => return Err(self.err(ErrorKind::MissingElement, node.offset, "the statement has no \"Effect\"".to_string())),
+            Some((_, n)) => {
+                self.pointer.push("Effect".into());
+                let e = match &n.value {
+                    Value::String(s) if s == "Allow" => Effect::Allow,
+                    Value::String(s) if s == "Deny" => Effect::Deny,
+                    Value::String(s) => return Err(self.err(ErrorKind::Effect, n.offset, format!("\"Effect\" must be \"Allow\" or \"Deny\", not \"{s}\""))),
+                    other => return Err(self.err(ErrorKind::Effect, n.offset, format!("\"Effect\" must be a string, not {}", other.type_name()))),
+                };
+                self.pointer.pop();
+                e
+            }
+        };
+        for (a, b) in [("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal")] {
+            if let (Some(_), Some((offset, _))) = (member(members, a), member(members, b)) {
+                return Err(self.err_at(ErrorKind::ConflictingElements, b, offset, format!("a statement cannot have both \"{a}\" and \"{b}\"")));
+            }
+        }
+        let action_member = member(members, "Action").map(|m| (false, m)).or_else(|| member(members, "NotAction").map(|m| (true, m)));
+        let Some((action_negated, (_, action_node))) = action_member else {
+            return Err(self.err(ErrorKind::MissingElement, node.offset, "the statement has neither \"Action\" nor \"NotAction\"".to_string()));
+        };
+        let principal_member =
+            member(members, "Principal").map(|m| (false, m)).or_else(|| member(members, "NotPrincipal").map(|m| (true, m)));
+        let resource_member =
+            member(members, "Resource").map(|m| (false, m)).or_else(|| member(members, "NotResource").map(|m| (true, m)));
+        self.check_elements_for_type(node, action_negated, principal_member.map(|(neg, (off, _))| (neg, off)), resource_member.map(|(neg, (off, _))| (neg, off)))?;
+
+        let principal = match principal_member {
+            None => None,
+            Some((negated, (_, n))) => {
+                let key = if negated { "NotPrincipal" } else { "Principal" };
+                self.pointer.push(key.into());
+                let spec = self.principal(n)?;
+                self.pointer.pop();
+                Some(PrincipalBlock { negated, spec })
+            }
+        };
+        let action = {
+            let key = if action_negated { "NotAction" } else { "Action" };
+            self.pointer.push(key.into());
+            let mut patterns = Vec::new();
+            for (i, (text, offset)) in self.strings(action_node, key, false)?.into_iter().enumerate() {
+                self.pointer.push(i.to_string());
+                self.check_action(&text, offset)?;
+                self.pointer.pop();
+                patterns.push(ActionPattern { glob: Glob::new(&text, true), text });
+            }
+            self.pointer.pop();
+            ActionBlock { negated: action_negated, patterns }
+        };
+        let resource = match resource_member {
+            None => None,
+            Some((negated, (_, n))) => {
+                let key = if negated { "NotResource" } else { "Resource" };
+                self.pointer.push(key.into());
+                let mut patterns = Vec::new();
+                for (i, (text, offset)) in self.strings(n, key, false)?.into_iter().enumerate() {
+                    self.pointer.push(i.to_string());
+                    patterns.push(self.resource(text, offset)?);
+                    self.pointer.pop();
+                }
+                self.pointer.pop();
+                Some(ResourceBlock { negated, patterns })
+            }
+        };
+        let conditions = match member(members, "Condition") {
+            None => Vec::new(),
+            Some((_, n)) => {
+                self.pointer.push("Condition".into());
+                let c = self.conditions(n)?;
+                self.pointer.pop();
+                c
+            }
+        };
+        let statement = Statement { sid, effect, principal, action, resource, conditions };
+        if self.ty == PolicyType::Rcp && effect == Effect::Allow && !is_full_access(&statement) {
+            return Err(self.err(ErrorKind::Effect, node.offset, "a resource control policy may only deny; its one Allow is RCPFullAWSAccess".to_string()));
+        }
+        Ok(statement)
+    }
+
+    /// Which elements the policy type requires or forbids (R1.5, R1.6, R9.3).
+    fn check_elements_for_type(
+        &mut self,
+        node: &Node<'_>,
+        action_negated: bool,
+        principal: Option<(bool, usize)>,
+        resource: Option<(bool, usize)>,
+    ) -> Result<(), ParseError> {
+        let ty = self.ty;
+        if is_identity_based(ty) {
+            if let Some((negated, offset)) = principal {
+                let key = if negated { "NotPrincipal" } else { "Principal" };
+                return Err(self.err_at(ErrorKind::ForbiddenElement, key, offset, format!("\"{key}\" is not allowed in a {} policy", ty.name())));
+            }
+            if resource.is_none() {
+                return Err(self.err(ErrorKind::MissingElement, node.offset, "the statement has neither \"Resource\" nor \"NotResource\"".to_string()));
+            }
+        } else {
+            match principal {
+                None => {
+                    return Err(self.err(ErrorKind::MissingElement, node.offset, format!("a {} policy statement needs \"Principal\" or \"NotPrincipal\"", ty.name())))
+                }
+                Some((true, offset)) if ty == PolicyType::Rcp => {
+                    return Err(self.err_at(ErrorKind::ForbiddenElement, "NotPrincipal", offset, "\"NotPrincipal\" is not allowed in a resource control policy".to_string()))
+                }
+                _ => {}
+            }
+            if ty == PolicyType::Trust {
+                if let Some((negated, offset)) = resource {
+                    let key = if negated { "NotResource" } else { "Resource" };
+                    return Err(self.err_at(ErrorKind::ForbiddenElement, key, offset, format!("\"{key}\" is not allowed in a role trust policy")));
+                }
+            }
+            if ty == PolicyType::Rcp && resource.is_none() {
+                return Err(self.err(ErrorKind::MissingElement, node.offset, "the statement has neither \"Resource\" nor \"NotResource\"".to_string()));
+            }
+        }
+        if ty == PolicyType::Rcp && action_negated {
+            return Err(self.err(ErrorKind::ForbiddenElement, node.offset, "\"NotAction\" is not allowed in a resource control policy".to_string()));
+        }
+        Ok(())
+    }
+
+    fn check_action(&self, text: &str, offset: usize) -> Result<(), ParseError> {
+        if self.variables && text.contains("${") {
+            return Err(self.err(ErrorKind::Variable, offset, format!("policy variables are not allowed in an action: \"{text}\"")));
+        }
+        if text == "*" {
+            return Ok(());
+        }
+        let valid = match text.split_once(':') {
+            Some((service, name)) => {
+                !service.is_empty()
+                    && !name.is_empty()
+                    && service.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '*' | '?'))
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '?'))
+            }
+            None => false,
+        };
+        if valid {
+            Ok(())
+        } else {
+            Err(self.err(ErrorKind::Shape, offset, format!("\"{text}\" is not an action name (service:Action or *)")))
+        }
+    }
+
+    fn resource(&self, text: String, offset: usize) -> Result<ResourcePattern, ParseError> {
+        if text != "*" && !text.starts_with("arn:") {
+            return Err(self.err(ErrorKind::Shape, offset, format!("resource \"{text}\" must be an ARN or \"*\"")));
+        }
+        let matcher = ResourceMatcher::new(&text, self.variables).map_err(|e| self.err(ErrorKind::Variable, offset, e.0))?;
+        Ok(ResourcePattern { text, matcher })
+    }
+
+    fn principal(&mut self, node: &Node<'_>) -> Result<PrincipalSpec, ParseError> {
+        match &node.value {
+            Value::String(s) if s == "*" => return Ok(PrincipalSpec::Any),
+            Value::String(s) => {
+                return Err(self.err(ErrorKind::Principal, node.offset, format!("a principal string must be \"*\"; use {{\"AWS\": \"{s}\"}} for an account or ARN")))
+            }
+            Value::Object(_) => {}
+            other => return Err(self.err(ErrorKind::Principal, node.offset, format!("a principal must be \"*\" or an object, not {}", other.type_name()))),
+        }
+        let Value::Object(members) = &node.value else { return Ok(PrincipalSpec::Any) };
+        if members.is_empty() {
+            return Err(self.err(ErrorKind::Principal, node.offset, "the principal object is empty".to_string()));
+        }
+        let mut entries = Vec::new();
+        let mut any = false;
+        for (key, key_offset, value) in members.iter() {
+            let Some(kind) = PrincipalKind::from_str(key) else {
+                return Err(self.err_at(ErrorKind::Principal, key, *key_offset, format!("unknown principal type \"{key}\"")));
+            };
+            self.pointer.push(key.to_string());
+            let ids = self.strings(value, key, false).map_err(|mut e| {
+                e.kind = ErrorKind::Principal;
+                e
+            })?;
+            let mut values = Vec::with_capacity(ids.len());
+            for (i, (id, offset)) in ids.into_iter().enumerate() {
+                self.pointer.push(i.to_string());
+                if let Err(why) = validate_principal_id(kind, &id) {
+                    return Err(self.err(ErrorKind::Principal, offset, why));
+                }
+                self.pointer.pop();
+                if kind == PrincipalKind::Aws && id == "*" {
+                    any = true;
+                }
+                values.push(id);
+            }
+            self.pointer.pop();
+            entries.push((kind, values));
+        }
+        if any && entries.len() == 1 && entries.first().is_some_and(|(_, v)| v.len() == 1) {
+            return Ok(PrincipalSpec::Any);
+        }
+        Ok(PrincipalSpec::Map(entries))
+    }
+
+    fn conditions(&mut self, node: &Node<'_>) -> Result<Vec<Condition>, ParseError> {
+        let Value::Object(ops) = &node.value else {
+            return Err(self.err(ErrorKind::Shape, node.offset, format!("\"Condition\" must be an object, not {}", node.value.type_name())));
+        };
+        let mut out = Vec::new();
+        for (op_name, op_offset, keys_node) in ops.iter() {
+            let Some(operator) = Operator::parse(op_name) else {
+                return Err(self.err_at(ErrorKind::Operator, op_name, *op_offset, format!("unknown condition operator \"{op_name}\"")));
+            };
+            self.pointer.push(op_name.to_string());
+            let Value::Object(keys) = &keys_node.value else {
+                return Err(self.err(ErrorKind::Shape, keys_node.offset, format!("the value of \"{op_name}\" must be an object of condition keys")));
+            };
+            for (key, _, values_node) in keys.iter() {
+                self.pointer.push(key.to_string());
+                let raw = self.strings(values_node, key, true).or_else(|e| match &values_node.value {
+                    Value::Array(items) if items.is_empty() => Ok(Vec::new()),
+                    _ => Err(e),
+                })?;
+                let offsets: Vec<usize> = raw.iter().map(|(_, o)| *o).collect();
+                let texts = raw.into_iter().map(|(t, _)| t).collect();
+                match Condition::new(operator.clone(), key, texts, self.variables) {
+                    Ok(c) => out.push(c),
+                    Err((i, why)) => {
+                        let offset = offsets.get(i).copied().unwrap_or(values_node.offset);
+                        if matches!(values_node.value, Value::Array(_)) {
+                            self.pointer.push(i.to_string());
+                        }
+                        return Err(match why {
+                            ValueError::Type(m) => self.err(ErrorKind::Operator, offset, m),
+                            ValueError::Variable(m) => self.err(ErrorKind::Variable, offset, m),
+                        });
+                    }
+                }
+                self.pointer.pop();
+            }
+            self.pointer.pop();
+        }
+        Ok(out)
+    }
+}
+
+/// The `RCPFullAWSAccess` statement shape: Allow, Principal `*`, Action `*`, Resource `*`.
+fn is_full_access(s: &Statement) -> bool {
+    s.effect == Effect::Allow
+        && matches!(s.principal, Some(PrincipalBlock { negated: false, spec: PrincipalSpec::Any }))
+        && !s.action.negated
+        && s.action.patterns.iter().any(|p| p.text == "*")
+        && matches!(&s.resource, Some(r) if !r.negated && r.patterns.iter().any(|p| p.text == "*"))
+        && s.conditions.is_empty()
+}
+
+/// R2.8, R2.9: the principal identifiers AWS accepts.
+fn validate_principal_id(kind: PrincipalKind, id: &str) -> Result<(), String> {
+    let has_wildcard = id.contains('*') || id.contains('?');
+    match kind {
+        PrincipalKind::Aws => {
+            if id == "*" {
+                return Ok(());
+            }
+            if has_wildcard {
+                return Err(format!("\"{id}\": the only wildcard allowed in a principal is the whole value \"*\""));
+            }
+            if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+                return Ok(());
+            }
+            // Unique ids (AIDA..., AROA...) as IAM stores them (R2.13).
+            if id.len() >= 16 && id.starts_with('A') && id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+                return Ok(());
+            }
+            let Some([arn, _partition, service, region, account, resource]) = crate::pattern::arn_components(id) else {
+                return Err(format!("\"{id}\" is not an account id or an ARN"));
+            };
+            let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+            if arn != "arn" || !region.is_empty() || !account_ok {
+                return Err(format!("\"{id}\" is not a valid principal ARN"));
+            }
+            let ok = match service {
+                "iam" => {
+                    resource == "root"
+                        || resource.strip_prefix("user/").is_some_and(|r| !r.is_empty())
+                        || resource.strip_prefix("role/").is_some_and(|r| !r.is_empty())
+                }
+                "sts" => {
+                    resource.strip_prefix("assumed-role/").is_some_and(|r| r.split('/').count() == 2 && r.split('/').all(|p| !p.is_empty()))
+                        || resource.strip_prefix("federated-user/").is_some_and(|r| !r.is_empty())
+                }
+                _ => false,
+            };
+            if ok {
+                Ok(())
+            } else if resource.starts_with("group/") {
+                Err(format!("\"{id}\": an IAM group cannot be a principal"))
+            } else {
+                Err(format!("\"{id}\" is not a valid principal ARN"))
+            }
+        }
+        PrincipalKind::Service => {
+            if has_wildcard || id.is_empty() || !id.contains('.') || id.contains(char::is_whitespace) {
+                Err(format!("\"{id}\" is not a service principal"))
+            } else {
+                Ok(())
+            }
+        }
+        PrincipalKind::Federated | PrincipalKind::CanonicalUser => {
+            if has_wildcard || id.is_empty() || id.contains(char::is_whitespace) {
+                Err(format!("\"{id}\" is not a valid {} principal", kind.as_str()))
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(text: &str, ty: PolicyType) -> Option<ErrorKind> {
+        parse_policy(text, ty).err().map(|e| e.kind)
+    }
+
+    #[test]
+    fn accepts_minimal_policies() {
+        let p = parse_policy(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#, PolicyType::Identity).unwrap();
+        assert_eq!(p.statements.len(), 1);
+        assert!(parse_policy(r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}]}"#, PolicyType::Trust).is_ok());
+    }
+
+    #[test]
+    fn classifies_errors() {
+        assert_eq!(kind(r#"{"Statement":{"Effect":"allow","Action":"s3:*","Resource":"*"}}"#, PolicyType::Identity), Some(ErrorKind::Effect));
+        assert_eq!(kind(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","NotAction":"s3:x","Resource":"*"}}"#, PolicyType::Identity), Some(ErrorKind::ConflictingElements));
+        assert_eq!(kind(r#"{"Statement":{"Effect":"Allow","Action":"s3:*"}}"#, PolicyType::Identity), Some(ErrorKind::MissingElement));
+        assert_eq!(kind(r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}"#, PolicyType::Identity), Some(ErrorKind::ForbiddenElement));
+        assert_eq!(kind(r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/*"},"Action":"s3:*"}}"#, PolicyType::Resource), Some(ErrorKind::Principal));
+        assert_eq!(kind(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqual":{"a":"b"}}}}"#, PolicyType::Identity), Some(ErrorKind::Operator));
+        assert_eq!(kind(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"a":"abc"}}}}"#, PolicyType::Identity), Some(ErrorKind::Operator));
+        assert_eq!(kind(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::${aws:username"}}"#, PolicyType::Identity), Some(ErrorKind::Variable));
+        assert_eq!(kind(r#"{"Version":"2012-10-18","Statement":[]}"#, PolicyType::Identity), Some(ErrorKind::Version));
+        assert_eq!(kind(r#"{"Statement":[{"Sid":"a-b","Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#, PolicyType::Identity), Some(ErrorKind::Sid));
+        assert_eq!(kind("{\"Statement\":[{\"Sid\":\"\u{4e2d}\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}", PolicyType::Identity), Some(ErrorKind::Characters));
+    }
+
+    #[test]
+    fn error_location_points_at_the_value() {
+        let text = "{\n  \"Statement\": [\n    {\"Effect\": \"allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"}\n  ]\n}";
+        let e = parse_policy(text, PolicyType::Identity).unwrap_err();
+        assert_eq!(e.location.pointer, "/Statement/0/Effect");
+        assert_eq!(e.location.line, 3);
+        assert_eq!(e.location.column, 16);
+        assert!(e.message.contains("\"allow\""));
+    }
+}
