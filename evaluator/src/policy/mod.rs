@@ -9,13 +9,18 @@ mod print;
 
 pub use error::{ErrorKind, Location, ParseError};
 pub use model::*;
-pub use parse::{allowed_char, parse_policy, size_limit};
+pub use parse::{allowed_char, parse_policy, parse_policy_with, size_limit, ParseOptions};
 pub use print::{to_json, to_string};
 
 impl Policy {
     /// Parses and validates policy text as a policy of type `ty`.
     pub fn parse(text: &str, ty: PolicyType) -> Result<Policy, ParseError> {
         parse_policy(text, ty)
+    }
+
+    /// Parses with options (for example without the size limit).
+    pub fn parse_with(text: &str, ty: PolicyType, options: ParseOptions) -> Result<Policy, ParseError> {
+        parse_policy_with(text, ty, options)
     }
 
     /// Prints the policy as canonical JSON text.

@@ -11,11 +11,33 @@ use crate::condition::{Condition, Operator, ValueError};
 use crate::pattern::Glob;
 use crate::variable::ResourceMatcher;
 
+/// Options for [`parse_policy_with`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Check the size limit of the policy type. AWS managed policies are exempt from
+    /// the customer limits (ReadOnlyAccess is about 90 KB), so callers that read them,
+    /// or that only decide requests, turn this off.
+    pub check_size: bool,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions { check_size: true }
+    }
+}
+
 /// Parses and validates `text` as a policy of type `ty`.
 pub fn parse_policy(text: &str, ty: PolicyType) -> Result<Policy, ParseError> {
+    parse_policy_with(text, ty, ParseOptions::default())
+}
+
+/// Parses and validates `text` as a policy of type `ty`, with options.
+pub fn parse_policy_with(text: &str, ty: PolicyType, options: ParseOptions) -> Result<Policy, ParseError> {
     let root = json::parse(text)?;
     check_characters(text)?;
-    check_size(text, ty)?;
+    if options.check_size {
+        check_size(text, ty)?;
+    }
     let mut reader = DocReader { text, ty, pointer: Vec::new(), variables: false };
     reader.document(&root)
 }

@@ -1,0 +1,279 @@
+//! Runs cases against an [`Implementation`] and compares results with `expect`,
+//! field by field. Passed, failed, skipped and errored are kept apart.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::case::{Case, Expect, StepResult};
+
+/// Who an implementation is (the protocol's `implementation` object).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ImplementationInfo {
+    /// Name.
+    pub name: String,
+    /// Version.
+    pub version: String,
+    /// Language.
+    pub language: String,
+}
+
+/// What an implementation answered for a whole case.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaseOutcome {
+    /// One result per step.
+    Results(Vec<StepResult>),
+    /// The implementation skipped the case.
+    Skipped(String),
+    /// The implementation broke.
+    Errored(String),
+}
+
+/// Anything that can run cases: the reference evaluator or an external program.
+pub trait Implementation {
+    /// Its name, version and language.
+    fn info(&self) -> ImplementationInfo;
+    /// Runs one case.
+    fn run(&mut self, case: &Case) -> CaseOutcome;
+}
+
+/// The verdict on one case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Every expectation met.
+    Passed,
+    /// Some expectation not met.
+    Failed,
+    /// Not run by the implementation (never a pass).
+    Skipped,
+    /// The implementation or the case broke.
+    Errored,
+}
+
+/// One field that differs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mismatch {
+    /// Step number, from 1.
+    pub step: usize,
+    /// The field (`decision`, `session.arn`, ...).
+    pub field: String,
+    /// Expected value.
+    pub expected: serde_json::Value,
+    /// Actual value (`null` when absent).
+    pub actual: serde_json::Value,
+}
+
+/// The result of one case file.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseReport {
+    /// The file.
+    pub path: String,
+    /// The case description (empty when the file could not be read).
+    pub description: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// The verdict.
+    pub status: Status,
+    /// Mismatches, for a failure.
+    pub mismatches: Vec<Mismatch>,
+    /// Why it was skipped or errored.
+    pub message: Option<String>,
+}
+
+/// Compares one step's result with its expectation; only fields present in `expect`.
+pub fn compare_step(step: usize, expect: &Expect, actual: &Expect) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    let mut check = |field: &str, e: Option<serde_json::Value>, a: Option<serde_json::Value>| {
+        if let Some(e) = e {
+            let a = a.unwrap_or(serde_json::Value::Null);
+            if e != a {
+                out.push(Mismatch { step, field: field.to_string(), expected: e, actual: a });
+            }
+        }
+    };
+    let s = |v: &Option<String>| v.as_ref().map(|x| serde_json::Value::String(x.clone()));
+    check("decision", s(&expect.decision), s(&actual.decision));
+    check("deniedBy", s(&expect.denied_by), s(&actual.denied_by));
+    check("message", s(&expect.message), s(&actual.message));
+    check("error", s(&expect.error), s(&actual.error));
+    check("valid", expect.valid.map(serde_json::Value::Bool), actual.valid.map(serde_json::Value::Bool));
+    check("errorKind", s(&expect.error_kind), s(&actual.error_kind));
+    if let Some(es) = &expect.session {
+        let as_ = actual.session.clone().unwrap_or_default();
+        check("session.arn", s(&es.arn), s(&as_.arn));
+        check("session.durationSeconds", es.duration_seconds.map(Into::into), as_.duration_seconds.map(Into::into));
+        check("session.chained", es.chained.map(Into::into), as_.chained.map(Into::into));
+    }
+    out
+}
+
+/// Judges an implementation's answer to a case.
+pub fn judge(case: &Case, outcome: &CaseOutcome) -> (Status, Vec<Mismatch>, Option<String>) {
+    match outcome {
+        CaseOutcome::Skipped(m) => (Status::Skipped, Vec::new(), Some(m.clone())),
+        CaseOutcome::Errored(m) => (Status::Errored, Vec::new(), Some(m.clone())),
+        CaseOutcome::Results(results) => {
+            if results.len() != case.steps.len() {
+                return (
+                    Status::Errored,
+                    Vec::new(),
+                    Some(format!("{} results for {} steps", results.len(), case.steps.len())),
+                );
+            }
+            let mut mismatches = Vec::new();
+            let mut skipped = false;
+            for (i, (step, result)) in case.steps.iter().zip(results).enumerate() {
+                if result.skipped == Some(true) {
+                    skipped = true;
+                    continue;
+                }
+                mismatches.extend(compare_step(i + 1, &step.expect, &result.fields));
+            }
+            if !mismatches.is_empty() {
+                (Status::Failed, mismatches, None)
+            } else if skipped {
+                (Status::Skipped, Vec::new(), Some("some steps were skipped".to_string()))
+            } else {
+                (Status::Passed, Vec::new(), None)
+            }
+        }
+    }
+}
+
+/// Reads a case file; the error names the file and the JSON location.
+pub fn load_case(path: &Path) -> Result<Case, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    parse_case(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Parses case text.
+pub fn parse_case(text: &str) -> Result<Case, String> {
+    let case: Case = serde_json::from_str(text).map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))?;
+    for (i, step) in case.steps.iter().enumerate() {
+        step.kind().map_err(|e| format!("step {}: {e}", i + 1))?;
+    }
+    if case.sources.is_empty() {
+        return Err("a case needs at least one source".to_string());
+    }
+    if case.steps.is_empty() {
+        return Err("a case needs at least one step".to_string());
+    }
+    Ok(case)
+}
+
+/// Every `.json` case file under the given files and folders, sorted. Folders named
+/// `schema`, `managed` and `fuzz` hold other data and are skipped.
+pub fn collect_case_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out).map_err(|e| format!("{}: {e}", p.display()))?;
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            return Err(format!("{}: no such file or folder", p.display()));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Folders under `corpus/` that hold data other than case files.
+pub const NON_CASE_DIRS: [&str; 3] = ["schema", "managed", "fuzz"];
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if !NON_CASE_DIRS.contains(&name) {
+                walk(&path, out)?;
+            }
+        } else if path.extension().and_then(|e| e.to_str()) == Some("json") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Runs one file.
+pub fn run_file(implementation: &mut dyn Implementation, path: &Path) -> CaseReport {
+    let shown = path.display().to_string();
+    match load_case(path) {
+        Err(message) => CaseReport {
+            path: shown,
+            description: String::new(),
+            tags: Vec::new(),
+            status: Status::Errored,
+            mismatches: Vec::new(),
+            message: Some(format!("invalid case file: {message}")),
+        },
+        Ok(case) => {
+            let outcome = implementation.run(&case);
+            let (status, mismatches, message) = judge(&case, &outcome);
+            CaseReport { path: shown, description: case.description.clone(), tags: case.tags.clone(), status, mismatches, message }
+        }
+    }
+}
+
+/// Counts by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Passed.
+    pub passed: usize,
+    /// Failed.
+    pub failed: usize,
+    /// Skipped.
+    pub skipped: usize,
+    /// Errored.
+    pub errored: usize,
+}
+
+impl Counts {
+    /// Adds one verdict.
+    pub fn add(&mut self, status: Status) {
+        match status {
+            Status::Passed => self.passed += 1,
+            Status::Failed => self.failed += 1,
+            Status::Skipped => self.skipped += 1,
+            Status::Errored => self.errored += 1,
+        }
+    }
+
+    /// Total.
+    pub fn total(&self) -> usize {
+        self.passed + self.failed + self.skipped + self.errored
+    }
+
+    /// The closing line.
+    pub fn line(&self) -> String {
+        format!("{} passed, {} failed, {} skipped, {} errored", self.passed, self.failed, self.skipped, self.errored)
+    }
+}
+
+/// Counts per area (the folder under `corpus/`) and per tag.
+pub fn summarize(reports: &[CaseReport]) -> (Counts, BTreeMap<String, Counts>, BTreeMap<String, Counts>) {
+    let mut total = Counts::default();
+    let mut areas: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut tags: BTreeMap<String, Counts> = BTreeMap::new();
+    for r in reports {
+        total.add(r.status);
+        areas.entry(area_of(&r.path)).or_default().add(r.status);
+        for t in &r.tags {
+            tags.entry(t.clone()).or_default().add(r.status);
+        }
+    }
+    (total, areas, tags)
+}
+
+/// The area of a case path: the folder that holds the file.
+pub fn area_of(path: &str) -> String {
+    Path::new(path)
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .unwrap_or(".")
+        .to_string()
+}

@@ -1,0 +1,367 @@
+//! The IAM world: users, groups, roles, managed policies, resources and an
+//! organization; collecting the policies that apply to a caller (IAM-SPEC.md
+//! section 7), and deciding requests made by users and role sessions.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::context::{Context, ContextValue};
+use crate::decision::Decision;
+use crate::evaluate::{evaluate, evaluate_with_trace, PolicySet};
+use crate::pattern::arn_components;
+use crate::policy::Policy;
+use crate::principal::Principal;
+use crate::request::Request;
+
+pub use crate::sts::{AssumeRoleParams, Issued, Session, StsError};
+
+/// An IAM user.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct User {
+    /// Group ARNs.
+    pub groups: Vec<String>,
+    /// Inline policies.
+    pub inline_policies: Vec<Policy>,
+    /// Managed policy ARNs.
+    pub managed_policies: Vec<String>,
+    /// The boundary's managed policy ARN.
+    pub permissions_boundary: Option<String>,
+    /// Tags.
+    pub tags: BTreeMap<String, String>,
+}
+
+/// An IAM group.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Group {
+    /// Inline policies.
+    pub inline_policies: Vec<Policy>,
+    /// Managed policy ARNs.
+    pub managed_policies: Vec<String>,
+}
+
+/// An IAM role.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Role {
+    /// The trust policy; a role without one can be assumed by nobody.
+    pub trust_policy: Option<Policy>,
+    /// Inline policies.
+    pub inline_policies: Vec<Policy>,
+    /// Managed policy ARNs.
+    pub managed_policies: Vec<String>,
+    /// The boundary's managed policy ARN.
+    pub permissions_boundary: Option<String>,
+    /// Maximum session duration in seconds (1 to 12 hours; default 3600).
+    pub max_session_duration: u64,
+    /// Tags.
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A resource with a resource-based policy.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Resource {
+    /// The owning account where the ARN carries none (S3).
+    pub account: Option<String>,
+    /// The resource-based policy.
+    pub policy: Option<Policy>,
+}
+
+/// An organization: SCPs and RCPs by level.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Organization {
+    /// `o-...`
+    pub id: Option<String>,
+    /// The management account: SCPs and RCPs do not apply to it (R9.2, R9.4).
+    pub management_account: Option<String>,
+    /// Each member account's path from the root through its OUs.
+    pub accounts: BTreeMap<String, Vec<String>>,
+    /// SCPs by level; a level with no entry has only `FullAWSAccess`.
+    pub scps: BTreeMap<String, Vec<Policy>>,
+    /// RCPs by level; `RCPFullAWSAccess` is always attached as well.
+    pub rcps: BTreeMap<String, Vec<Policy>>,
+}
+
+impl Organization {
+    fn member_levels(&self, account: &str) -> Option<Vec<String>> {
+        if self.management_account.as_deref() == Some(account) {
+            return None;
+        }
+        let path = self.accounts.get(account)?;
+        let mut levels = path.clone();
+        levels.push(account.to_string());
+        Some(levels)
+    }
+
+    /// The SCP levels for a principal's account, or `None` when SCPs do not apply.
+    pub fn scp_levels(&self, account: &str) -> Option<Vec<Vec<Policy>>> {
+        let levels = self.member_levels(account)?;
+        Some(levels.iter().map(|l| self.scps.get(l).cloned().unwrap_or_else(|| vec![full_aws_access()])).collect())
+    }
+
+    /// The RCP levels for a resource's account, or `None` when RCPs do not apply.
+    pub fn rcp_levels(&self, account: &str) -> Option<Vec<Vec<Policy>>> {
+        let levels = self.member_levels(account)?;
+        Some(levels.iter().map(|l| self.rcps.get(l).cloned().unwrap_or_default()).collect())
+    }
+
+    /// `aws:PrincipalOrgPaths` for a member account.
+    pub fn org_path(&self, account: &str) -> Option<String> {
+        let id = self.id.as_deref()?;
+        let path = self.accounts.get(account)?;
+        Some(format!("{id}/{}/", path.join("/")))
+    }
+}
+
+/// The default SCP `FullAWSAccess`.
+pub fn full_aws_access() -> Policy {
+    use crate::pattern::{ArnPattern, Glob};
+    use crate::policy::{ActionBlock, ActionPattern, Effect, ResourceBlock, ResourcePattern, Statement, Version};
+    use crate::variable::ResourceMatcher;
+    Policy {
+        version: Some(Version::V2012_10_17),
+        id: None,
+        statements: vec![Statement {
+            sid: None,
+            effect: Effect::Allow,
+            principal: None,
+            action: ActionBlock { negated: false, patterns: vec![ActionPattern { text: "*".into(), glob: Glob::new("*", true) }] },
+            resource: Some(ResourceBlock {
+                negated: false,
+                patterns: vec![ResourcePattern { text: "*".into(), matcher: ResourceMatcher::Static(ArnPattern::Any) }],
+            }),
+            conditions: Vec::new(),
+        }],
+    }
+}
+
+/// A dangling reference or another inconsistency in a world.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WorldError {
+    /// Something refers to an entity that is not defined.
+    #[error("{owner} refers to {what} \"{arn}\", which the world does not define")]
+    Missing {
+        /// Who refers to it.
+        owner: String,
+        /// What kind of thing is missing.
+        what: &'static str,
+        /// Its ARN.
+        arn: String,
+    },
+    /// An ARN that cannot be an entity of this kind.
+    #[error("\"{arn}\" is not a valid {what} ARN")]
+    BadArn {
+        /// The ARN.
+        arn: String,
+        /// The kind expected.
+        what: &'static str,
+    },
+    /// A request names a caller the world does not know.
+    #[error("unknown caller \"{0}\": not a user of the world nor a saved session")]
+    UnknownCaller(String),
+}
+
+/// Who makes a request in a world.
+#[derive(Debug, Clone, Copy)]
+pub enum Caller<'a> {
+    /// An IAM user, by ARN.
+    User(&'a str),
+    /// A role session issued by [`World::assume_role`].
+    Session(&'a Session),
+}
+
+/// The IAM state requests are decided against.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct World {
+    /// Managed policies by ARN.
+    pub policies: HashMap<String, Policy>,
+    /// Users by ARN.
+    pub users: HashMap<String, User>,
+    /// Groups by ARN.
+    pub groups: HashMap<String, Group>,
+    /// Roles by ARN.
+    pub roles: HashMap<String, Role>,
+    /// Resources by ARN.
+    pub resources: HashMap<String, Resource>,
+    /// The organization, if any.
+    pub organization: Option<Organization>,
+}
+
+fn account_of(arn: &str) -> Option<&str> {
+    arn_components(arn).map(|[_, _, _, _, account, _]| account).filter(|a| !a.is_empty())
+}
+
+impl World {
+    /// Checks every reference: groups of users, managed policies, boundaries.
+    pub fn validate(&self) -> Result<(), WorldError> {
+        let policy = |owner: &str, arn: &str| -> Result<(), WorldError> {
+            if self.policies.contains_key(arn) {
+                Ok(())
+            } else {
+                Err(WorldError::Missing { owner: owner.to_string(), what: "managed policy", arn: arn.to_string() })
+            }
+        };
+        for (arn, user) in &self.users {
+            if !matches!(Principal::parse(arn), Ok(Principal::User { .. })) {
+                return Err(WorldError::BadArn { arn: arn.clone(), what: "IAM user" });
+            }
+            for g in &user.groups {
+                if !self.groups.contains_key(g) {
+                    return Err(WorldError::Missing { owner: format!("user {arn}"), what: "group", arn: g.clone() });
+                }
+            }
+            for p in user.managed_policies.iter().chain(user.permissions_boundary.iter()) {
+                policy(&format!("user {arn}"), p)?;
+            }
+        }
+        for (arn, group) in &self.groups {
+            for p in &group.managed_policies {
+                policy(&format!("group {arn}"), p)?;
+            }
+        }
+        for (arn, role) in &self.roles {
+            if Principal::role_session(arn, "check").is_none() {
+                return Err(WorldError::BadArn { arn: arn.clone(), what: "IAM role" });
+            }
+            for p in role.managed_policies.iter().chain(role.permissions_boundary.iter()) {
+                policy(&format!("role {arn}"), p)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A caller for a user ARN of this world.
+    pub fn user_caller<'a>(&self, arn: &'a str) -> Result<Caller<'a>, WorldError> {
+        if self.users.contains_key(arn) {
+            Ok(Caller::User(arn))
+        } else {
+            Err(WorldError::UnknownCaller(arn.to_string()))
+        }
+    }
+
+    fn managed<'a>(&'a self, arns: &'a [String]) -> impl Iterator<Item = &'a Policy> + 'a {
+        arns.iter().filter_map(|a| self.policies.get(a))
+    }
+
+    /// The caller's principal.
+    pub fn principal_of(&self, caller: &Caller<'_>) -> Result<Principal, WorldError> {
+        match caller {
+            Caller::User(arn) => Principal::parse(arn).map_err(|_| WorldError::BadArn { arn: arn.to_string(), what: "IAM user" }),
+            Caller::Session(s) => Ok(s.principal.clone()),
+        }
+    }
+
+    /// The caller's identity policies, boundary and session policies.
+    pub fn caller_policies(&self, caller: &Caller<'_>) -> Result<(Vec<Policy>, Option<Policy>, Option<Vec<Policy>>), WorldError> {
+        match caller {
+            Caller::User(arn) => {
+                let user = self.users.get(*arn).ok_or_else(|| WorldError::UnknownCaller(arn.to_string()))?;
+                let mut identity: Vec<Policy> = user.inline_policies.clone();
+                identity.extend(self.managed(&user.managed_policies).cloned());
+                for g in &user.groups {
+                    if let Some(group) = self.groups.get(g) {
+                        identity.extend(group.inline_policies.iter().cloned());
+                        identity.extend(self.managed(&group.managed_policies).cloned());
+                    }
+                }
+                let boundary = user.permissions_boundary.as_ref().and_then(|b| self.policies.get(b)).cloned();
+                Ok((identity, boundary, None))
+            }
+            Caller::Session(s) => {
+                let role = self.roles.get(&s.role_arn).ok_or_else(|| WorldError::Missing {
+                    owner: format!("session {}", s.principal.arn()),
+                    what: "role",
+                    arn: s.role_arn.clone(),
+                })?;
+                let mut identity: Vec<Policy> = role.inline_policies.clone();
+                identity.extend(self.managed(&role.managed_policies).cloned());
+                let boundary = role.permissions_boundary.as_ref().and_then(|b| self.policies.get(b)).cloned();
+                Ok((identity, boundary, s.session_policies.clone()))
+            }
+        }
+    }
+
+    /// The context keys that follow from the caller: principal tags, MFA, source
+    /// identity, organization (section 5).
+    pub fn caller_context(&self, caller: &Caller<'_>, ctx: &mut Context) -> Result<(), WorldError> {
+        let principal = self.principal_of(caller)?;
+        let tags: BTreeMap<String, String> = match caller {
+            Caller::User(arn) => self.users.get(*arn).map(|u| u.tags.clone()).unwrap_or_default(),
+            Caller::Session(s) => self.session_principal_tags(s),
+        };
+        for (k, v) in &tags {
+            ctx.insert_default(&format!("aws:PrincipalTag/{k}"), ContextValue::single(v.clone()));
+        }
+        if let Caller::Session(s) = caller {
+            // Temporary credentials always carry aws:MultiFactorAuthPresent (R5.1).
+            ctx.insert_default("aws:MultiFactorAuthPresent", ContextValue::single(s.mfa.to_string()));
+            if s.mfa {
+                ctx.insert_default("aws:MultiFactorAuthAge", ContextValue::single("0"));
+            }
+            if let Some(si) = &s.source_identity {
+                ctx.insert_default("aws:SourceIdentity", ContextValue::single(si.clone()));
+            }
+        }
+        if let (Some(org), Some(account)) = (&self.organization, principal.account()) {
+            if org.accounts.contains_key(account) || org.management_account.as_deref() == Some(account) {
+                if let Some(id) = &org.id {
+                    ctx.insert_default("aws:PrincipalOrgID", ContextValue::single(id.clone()));
+                }
+                if let Some(path) = org.org_path(account) {
+                    ctx.insert_default("aws:PrincipalOrgPaths", ContextValue::multi(vec![path]));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Role tags overridden by session tags with the same key, keys compared
+    /// case-insensitively (R12.4).
+    pub fn session_principal_tags(&self, s: &Session) -> BTreeMap<String, String> {
+        let mut tags = self.roles.get(&s.role_arn).map(|r| r.tags.clone()).unwrap_or_default();
+        for (k, v) in &s.tags {
+            tags.retain(|existing, _| !existing.eq_ignore_ascii_case(k));
+            tags.insert(k.clone(), v.clone());
+        }
+        tags
+    }
+
+    /// The account that owns a resource.
+    pub fn resource_account(&self, resource: &str, given: Option<&str>, principal: &Principal) -> String {
+        given
+            .map(str::to_string)
+            .or_else(|| self.resources.get(resource).and_then(|r| r.account.clone()))
+            .or_else(|| account_of(resource).map(str::to_string))
+            .or_else(|| principal.account().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// Collects the policy set for a request by `caller` on `resource`.
+    pub fn policy_set(&self, caller: &Caller<'_>, principal: &Principal, resource: &str, resource_account: &str) -> Result<PolicySet, WorldError> {
+        let (identity, boundary, session) = self.caller_policies(caller)?;
+        let resource_policy = self.resources.get(resource).and_then(|r| r.policy.clone());
+        let scps = match (&self.organization, principal.account()) {
+            (Some(org), Some(account)) => org.scp_levels(account),
+            _ => None,
+        };
+        let rcps = self.organization.as_ref().and_then(|org| org.rcp_levels(resource_account));
+        Ok(PolicySet { identity, resource_policy, resource_is_trust: false, boundary, session, scps, rcps })
+    }
+
+    /// Decides a request by `caller`.
+    pub fn authorize(
+        &self,
+        caller: &Caller<'_>,
+        action: &str,
+        resource: &str,
+        resource_account: Option<&str>,
+        context: Context,
+        trace: bool,
+    ) -> Result<(Request, Decision), WorldError> {
+        let principal = self.principal_of(caller)?;
+        let mut context = context;
+        self.caller_context(caller, &mut context)?;
+        let account = self.resource_account(resource, resource_account, &principal);
+        let set = self.policy_set(caller, &principal, resource, &account)?;
+        let request = Request::new(principal, action, resource, Some(&account), context);
+        let decision = if trace { evaluate_with_trace(&request, &set) } else { evaluate(&request, &set) };
+        Ok((request, decision))
+    }
+}
