@@ -24,6 +24,7 @@
 //! ```
 
 pub mod case;
+pub mod diff;
 pub mod explain;
 pub mod protocol;
 pub mod reference;

@@ -60,6 +60,29 @@ enum Command {
     },
     /// Serve the reference evaluator over the harness protocol on stdin and stdout.
     Serve,
+    /// Build a self-contained HTML report from `run --format json` results.
+    Report {
+        /// JSON result files (one per implementation run).
+        inputs: Vec<PathBuf>,
+        /// Where to write the HTML page.
+        #[arg(long, short, default_value = "report.html")]
+        output: PathBuf,
+    },
+    /// Differential testing: random cases, the oracle against --impl CMD.
+    Diff {
+        /// The implementation to compare (a shell command speaking the protocol).
+        #[arg(long = "impl")]
+        implementation: String,
+        /// How many random cases.
+        #[arg(long, default_value_t = 1000)]
+        cases: u64,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write disagreements as case files.
+        #[arg(long, default_value = "diff-out")]
+        out: PathBuf,
+    },
 }
 
 fn read_input(file: &str) -> Result<String, String> {
@@ -85,6 +108,8 @@ fn main() -> ExitCode {
             let stdout = std::io::stdout();
             iam_conformance::protocol::serve(stdin.lock(), stdout.lock()).map(|_| true).map_err(|e| e.to_string())
         }
+        Command::Report { inputs, output } => iam_conformance::report::write_html(&inputs, &output).map(|_| true),
+        Command::Diff { implementation, cases, seed, out } => iam_conformance::diff::run(&implementation, cases, seed, &out),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

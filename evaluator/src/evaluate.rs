@@ -41,6 +41,13 @@ pub fn evaluate_with_trace(request: &Request, set: &PolicySet) -> Decision {
     decision
 }
 
+/// The layer being scanned, and what statement matching needs to know of the caller.
+#[derive(Debug, Clone, Copy)]
+struct Scope {
+    layer: Layer,
+    has_boundary: bool,
+}
+
 /// What one layer's policies said.
 #[derive(Debug, Clone, Copy, Default)]
 struct LayerResult {
@@ -60,29 +67,31 @@ fn decide(request: &Request, set: &PolicySet, mut trace: Option<&mut Trace>) -> 
         return Decision { outcome: Outcome::Allowed, denied_by: None, trace: None };
     }
     let rbp_layer = if set.resource_is_trust { Layer::TrustPolicy } else { Layer::ResourcePolicy };
+    let has_boundary = set.boundary.is_some();
+    let sc = |layer| Scope { layer, has_boundary };
 
     // Scan every applicable policy once.
     let scp_levels: Option<Vec<LayerResult>> = set.scps.as_ref().map(|levels| {
         levels
             .iter()
             .enumerate()
-            .map(|(i, level)| scan_all(level, request, Layer::Scp, &format!("SCP level {}", i + 1), trace.as_deref_mut()))
+            .map(|(i, level)| scan_all(level, request, sc(Layer::Scp), &format!("SCP level {}", i + 1), trace.as_deref_mut()))
             .collect()
     });
     let rcp_levels: Option<Vec<LayerResult>> = set.rcps.as_ref().map(|levels| {
         levels
             .iter()
             .enumerate()
-            .map(|(i, level)| scan_all(level, request, Layer::Rcp, &format!("RCP level {}", i + 1), trace.as_deref_mut()))
+            .map(|(i, level)| scan_all(level, request, sc(Layer::Rcp), &format!("RCP level {}", i + 1), trace.as_deref_mut()))
             .collect()
     });
     let rbp = set.resource_policy.as_ref().map(|p| {
         let label = if set.resource_is_trust { "role trust policy" } else { "resource-based policy" };
-        scan(p, request, rbp_layer, label, trace.as_deref_mut())
+        scan(p, request, sc(rbp_layer), label, trace.as_deref_mut())
     });
-    let identity = scan_all(&set.identity, request, Layer::IdentityPolicy, "identity policy", trace.as_deref_mut());
-    let boundary = set.boundary.as_ref().map(|p| scan(p, request, Layer::PermissionsBoundary, "permissions boundary", trace.as_deref_mut()));
-    let session = set.session.as_ref().map(|ps| scan_all(ps, request, Layer::SessionPolicy, "session policy", trace.as_deref_mut()));
+    let identity = scan_all(&set.identity, request, sc(Layer::IdentityPolicy), "identity policy", trace.as_deref_mut());
+    let boundary = set.boundary.as_ref().map(|p| scan(p, request, sc(Layer::PermissionsBoundary), "permissions boundary", trace.as_deref_mut()));
+    let session = set.session.as_ref().map(|ps| scan_all(ps, request, sc(Layer::SessionPolicy), "session policy", trace.as_deref_mut()));
 
     let mut note = |s: String| {
         if let Some(t) = trace.as_deref_mut() {
@@ -95,7 +104,7 @@ fn decide(request: &Request, set: &PolicySet, mut trace: Option<&mut Trace>) -> 
     let explicit = [
         (Layer::Scp, scp_levels.as_ref().is_some_and(|ls| ls.iter().any(|l| l.deny))),
         (Layer::Rcp, rcp_levels.as_ref().is_some_and(|ls| ls.iter().any(|l| l.deny))),
-        (rbp_layer, rbp.is_some_and(|r| r.deny)),
+        (rbp_layer, rbp.is_some_and(|r| r.deny) && !root_bucket_policy_exception(request)),
         (Layer::IdentityPolicy, identity.deny),
         (Layer::PermissionsBoundary, boundary.is_some_and(|b| b.deny)),
         (Layer::SessionPolicy, session.is_some_and(|s| s.deny)),
@@ -188,6 +197,15 @@ fn decide(request: &Request, set: &PolicySet, mut trace: Option<&mut Trace>) -> 
     match grant {
         // R7.1, R7.2, R7.4, R7.5: a grant to the exact caller, or to `*`, needs nothing
         // more within the account.
+        // A trust policy naming an IAM user still needs the user's boundary to allow
+        // sts:AssumeRole (id_roles_update-role-trust-policy; the specific page wins
+        // over the general R7.1 here).
+        PrincipalMatch::Exact | PrincipalMatch::Wildcard
+            if set.resource_is_trust && matches!(request.principal, Principal::User { .. }) && !boundary_ok =>
+        {
+            note("step 4: the trust policy names the user, but the user's boundary does not allow sts:AssumeRole".to_string());
+            deny(Outcome::ImplicitDeny, Layer::PermissionsBoundary)
+        }
         PrincipalMatch::Exact | PrincipalMatch::Wildcard => {
             note(format!("step 4: the {} allows the caller by name", rbp_layer.name()));
             Decision { outcome: Outcome::Allowed, denied_by: None, trace: None }
@@ -218,11 +236,19 @@ fn decide(request: &Request, set: &PolicySet, mut trace: Option<&mut Trace>) -> 
     }
 }
 
-fn scan_all(policies: &[Policy], request: &Request, layer: Layer, label: &str, mut trace: Option<&mut Trace>) -> LayerResult {
+/// S3: the bucket owner's root user can always get, put and delete the bucket policy,
+/// even when the bucket policy denies it (S3 API reference, PutBucketPolicy).
+fn root_bucket_policy_exception(request: &Request) -> bool {
+    matches!(request.principal, Principal::Root { .. })
+        && request.same_account()
+        && ["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"].iter().any(|a| a.eq_ignore_ascii_case(&request.action))
+}
+
+fn scan_all(policies: &[Policy], request: &Request, scope: Scope, label: &str, mut trace: Option<&mut Trace>) -> LayerResult {
     let mut out = LayerResult::default();
     for (i, p) in policies.iter().enumerate() {
         let label = if trace.is_some() { format!("{label}, policy {}", i + 1) } else { String::new() };
-        let r = scan(p, request, layer, &label, trace.as_deref_mut());
+        let r = scan(p, request, scope, &label, trace.as_deref_mut());
         out.allow |= r.allow;
         out.deny |= r.deny;
         out.grant = out.grant.max(r.grant);
@@ -230,18 +256,19 @@ fn scan_all(policies: &[Policy], request: &Request, layer: Layer, label: &str, m
     out
 }
 
-fn scan(policy: &Policy, request: &Request, layer: Layer, label: &str, trace: Option<&mut Trace>) -> LayerResult {
+fn scan(policy: &Policy, request: &Request, scope: Scope, label: &str, trace: Option<&mut Trace>) -> LayerResult {
+    let layer = scope.layer;
     let mut out = LayerResult::default();
     let mut statements = trace.as_ref().map(|_| Vec::with_capacity(policy.statements.len()));
     for (index, statement) in policy.statements.iter().enumerate() {
         let (matched, grant) = match statements.as_mut() {
             Some(list) => {
-                let t = trace_statement(statement, index, request, layer);
+                let t = trace_statement(statement, index, request, scope);
                 let matched = t.matched;
                 list.push(t);
-                (matched, if matched { principal_grant(statement, request, layer) } else { None })
+                (matched, if matched { principal_grant(statement, request, scope) } else { None })
             }
-            None => statement_matches(statement, request, layer),
+            None => statement_matches(statement, request, scope),
         };
         if matched {
             match statement.effect {
@@ -273,11 +300,16 @@ fn resource_matches(statement: &Statement, request: &Request) -> bool {
 
 /// How the statement's principal names the caller; `None` when the layer has no
 /// principal (identity-based layers).
-fn principal_grant(statement: &Statement, request: &Request, layer: Layer) -> Option<PrincipalMatch> {
-    if !matches!(layer, Layer::ResourcePolicy | Layer::TrustPolicy | Layer::Rcp) {
+fn principal_grant(statement: &Statement, request: &Request, scope: Scope) -> Option<PrincipalMatch> {
+    if !matches!(scope.layer, Layer::ResourcePolicy | Layer::TrustPolicy | Layer::Rcp) {
         return None;
     }
     let block = statement.principal.as_ref()?;
+    if block.negated && statement.effect == Effect::Deny && scope.has_boundary {
+        // NOTPRIN: a Deny with NotPrincipal always denies a principal that has a
+        // permissions boundary, even one listed in NotPrincipal.
+        return Some(PrincipalMatch::Account);
+    }
     let m = request.principal.match_spec(&block.spec);
     Some(if block.negated {
         // NotPrincipal: everyone not listed. Such a grant is treated as naming only the
@@ -292,18 +324,18 @@ fn principal_grant(statement: &Statement, request: &Request, layer: Layer) -> Op
     })
 }
 
-fn principal_ok(statement: &Statement, request: &Request, layer: Layer) -> bool {
-    match principal_grant(statement, request, layer) {
+fn principal_ok(statement: &Statement, request: &Request, scope: Scope) -> bool {
+    match principal_grant(statement, request, scope) {
         None => true,
         Some(m) => m != PrincipalMatch::None,
     }
 }
 
-fn statement_matches(statement: &Statement, request: &Request, layer: Layer) -> (bool, Option<PrincipalMatch>) {
+fn statement_matches(statement: &Statement, request: &Request, scope: Scope) -> (bool, Option<PrincipalMatch>) {
     if !action_matches(statement, request) || !resource_matches(statement, request) {
         return (false, None);
     }
-    let grant = principal_grant(statement, request, layer);
+    let grant = principal_grant(statement, request, scope);
     if grant == Some(PrincipalMatch::None) {
         return (false, None);
     }
@@ -311,11 +343,11 @@ fn statement_matches(statement: &Statement, request: &Request, layer: Layer) -> 
     (conditions, if conditions { grant } else { None })
 }
 
-fn trace_statement(statement: &Statement, index: usize, request: &Request, layer: Layer) -> StatementTrace {
+fn trace_statement(statement: &Statement, index: usize, request: &Request, scope: Scope) -> StatementTrace {
     let action = action_matches(statement, request);
     let resource = resource_matches(statement, request);
-    let principal = if matches!(layer, Layer::ResourcePolicy | Layer::TrustPolicy | Layer::Rcp) {
-        Some(principal_ok(statement, request, layer))
+    let principal = if matches!(scope.layer, Layer::ResourcePolicy | Layer::TrustPolicy | Layer::Rcp) {
+        Some(principal_ok(statement, request, scope))
     } else {
         None
     };

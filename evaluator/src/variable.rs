@@ -191,9 +191,9 @@ impl ResourceMatcher {
         };
         let [a, b, c, d, e, f] = parts;
         if [a, b, c, d, e].iter().any(|p| p.contains("${")) {
-            return Err(VariableError(format!(
-                "a policy variable is allowed only after the fifth colon of an ARN: \"{text}\""
-            )));
+            // AWS substitutes variables only after the fifth colon (R4.2); before it the
+            // text stays literal and so matches no real ARN.
+            return Ok(ResourceMatcher::Static(ArnPattern::new(text)));
         }
         match Template::parse(f)? {
             None => Ok(ResourceMatcher::Static(ArnPattern::new(text))),
@@ -252,7 +252,8 @@ mod tests {
 
     #[test]
     fn resource_variables_only_after_fifth_colon() {
-        assert!(ResourceMatcher::new("arn:aws:iam::${aws:PrincipalAccount}:user/x", true).is_err());
+        let literal = ResourceMatcher::new("arn:aws:iam::${aws:PrincipalAccount}:user/x", true).unwrap();
+        assert!(!literal.matches("arn:aws:iam::111122223333:user/x", &ctx(&[("aws:principalaccount", "111122223333")])));
         let m = ResourceMatcher::new("arn:aws:iam::*:user/${aws:username}", true).unwrap();
         assert!(m.matches("arn:aws:iam::111122223333:user/alice", &ctx(&[("aws:username", "alice")])));
         assert!(!m.matches("arn:aws:iam::111122223333:user/bob", &ctx(&[("aws:username", "alice")])));

@@ -129,9 +129,12 @@ impl DocReader<'_> {
             None => None,
             Some((_, node)) => Some(self.version(node)?),
         };
-        if self.ty == PolicyType::Rcp && version != Some(Version::V2012_10_17) {
-            let offset = member(members, "Version").map(|(o, _)| o).unwrap_or(root.offset);
-            return Err(self.err(ErrorKind::Version, offset, "a resource control policy needs \"Version\": \"2012-10-17\"".to_string()));
+        if self.ty == PolicyType::Rcp {
+            match (version, member(members, "Version")) {
+                (_, None) => return Err(self.err(ErrorKind::MissingElement, root.offset, "a resource control policy needs \"Version\": \"2012-10-17\"".to_string())),
+                (Some(Version::V2012_10_17), _) => {}
+                (_, Some((offset, _))) => return Err(self.err(ErrorKind::Version, offset, "a resource control policy needs \"Version\": \"2012-10-17\"".to_string())),
+            }
         }
         self.variables = version == Some(Version::V2012_10_17);
         let id = match member(members, "Id") {
@@ -153,6 +156,11 @@ impl DocReader<'_> {
         let statements = match &statement_node.value {
             Value::Object(_) => vec![self.statement(statement_node)?],
             Value::Array(items) => {
+                if items.is_empty() {
+                    // A policy with no statement states nothing; IAM rejects it (the
+                    // grammar's statement block lists at least one statement).
+                    return Err(self.err(ErrorKind::Shape, statement_node.offset, "\"Statement\" must not be an empty array".to_string()));
+                }
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     self.pointer.push(i.to_string());
@@ -277,7 +285,7 @@ impl DocReader<'_> {
                     Value::String(s) if s == "Allow" => Effect::Allow,
                     Value::String(s) if s == "Deny" => Effect::Deny,
                     Value::String(s) => return Err(self.err(ErrorKind::Effect, n.offset, format!("\"Effect\" must be \"Allow\" or \"Deny\", not \"{s}\""))),
-                    other => return Err(self.err(ErrorKind::Effect, n.offset, format!("\"Effect\" must be a string, not {}", other.type_name()))),
+                    other => return Err(self.err(ErrorKind::Shape, n.offset, format!("\"Effect\" must be a string, not {}", other.type_name()))),
                 };
                 self.pointer.pop();
                 e
@@ -374,8 +382,8 @@ impl DocReader<'_> {
                 None => {
                     return Err(self.err(ErrorKind::MissingElement, node.offset, format!("a {} policy statement needs \"Principal\" or \"NotPrincipal\"", ty.name())))
                 }
-                Some((true, offset)) if ty == PolicyType::Rcp => {
-                    return Err(self.err_at(ErrorKind::ForbiddenElement, "NotPrincipal", offset, "\"NotPrincipal\" is not allowed in a resource control policy".to_string()))
+                Some((true, offset)) if matches!(ty, PolicyType::Rcp | PolicyType::Trust) => {
+                    return Err(self.err_at(ErrorKind::ForbiddenElement, "NotPrincipal", offset, format!("\"NotPrincipal\" is not allowed in a {} policy", ty.name())))
                 }
                 _ => {}
             }
@@ -610,7 +618,7 @@ mod tests {
         assert_eq!(kind(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqual":{"a":"b"}}}}"#, PolicyType::Identity), Some(ErrorKind::Operator));
         assert_eq!(kind(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"a":"abc"}}}}"#, PolicyType::Identity), Some(ErrorKind::Operator));
         assert_eq!(kind(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::${aws:username"}}"#, PolicyType::Identity), Some(ErrorKind::Variable));
-        assert_eq!(kind(r#"{"Version":"2012-10-18","Statement":[]}"#, PolicyType::Identity), Some(ErrorKind::Version));
+        assert_eq!(kind(r#"{"Version":"2012-10-18","Statement":[{}]}"#, PolicyType::Identity), Some(ErrorKind::Version));
         assert_eq!(kind(r#"{"Statement":[{"Sid":"a-b","Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#, PolicyType::Identity), Some(ErrorKind::Sid));
         assert_eq!(kind("{\"Statement\":[{\"Sid\":\"\u{4e2d}\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}", PolicyType::Identity), Some(ErrorKind::Characters));
     }
