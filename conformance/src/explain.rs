@@ -9,8 +9,18 @@ use iam_evaluator::{Decision, Request};
 pub fn render(request: &Request, decision: &Decision) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "request: {} performs {} on {}", request.principal.arn(), request.action, request.resource);
-    let _ = writeln!(out, "  principal account {}, resource account {}", request.principal.account().unwrap_or("-"), request.resource_account);
-    let _ = writeln!(out, "decision: {}{}", decision.outcome.name(), decision.denied_by.map(|l| format!(" (by {})", l.name())).unwrap_or_default());
+    let _ = writeln!(
+        out,
+        "  principal account {}, resource account {}",
+        request.principal.account().unwrap_or("-"),
+        request.resource_account
+    );
+    let _ = writeln!(
+        out,
+        "decision: {}{}",
+        decision.outcome.name(),
+        decision.denied_by.map(|l| format!(" (by {})", l.name())).unwrap_or_default()
+    );
     if let Some(trace) = &decision.trace {
         let _ = writeln!(out, "procedure:");
         for s in &trace.steps {

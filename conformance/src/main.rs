@@ -109,7 +109,9 @@ fn main() -> ExitCode {
             iam_conformance::protocol::serve(stdin.lock(), stdout.lock()).map(|_| true).map_err(|e| e.to_string())
         }
         Command::Report { inputs, output } => iam_conformance::report::write_html(&inputs, &output).map(|_| true),
-        Command::Diff { implementation, cases, seed, out } => iam_conformance::diff::run(&implementation, cases, seed, &out),
+        Command::Diff { implementation, cases, seed, out } => {
+            iam_conformance::diff::run(&implementation, cases, seed, &out)
+        }
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -161,7 +163,8 @@ fn cmd_run(
     let bar = if std::io::stderr().is_terminal() && format == Format::Text {
         let b = indicatif::ProgressBar::new(files.len() as u64);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         Some(b)
     } else {

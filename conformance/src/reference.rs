@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use iam_evaluator::policy::ParseOptions;
 use iam_evaluator::world::{AssumeRoleParams, Session, StsError, World as EvalWorld};
-use iam_evaluator::{evaluate, evaluate_with_trace, Context, ContextValue, Policy, PolicySet, PolicyType, Principal, Request};
+use iam_evaluator::{
+    evaluate, evaluate_with_trace, Context, ContextValue, Policy, PolicySet, PolicyType, Principal, Request,
+};
 use serde_json::Value;
 
 use crate::case::{self, Case, ContextMap, EvaluateStep, Expect, SessionExpect, Step, StepKind, StepResult};
@@ -68,7 +70,8 @@ pub fn run_case(case: &Case, explain: bool) -> Result<Vec<ExplainedStep>, String
 
 fn run_parse(step: &Step) -> Result<ExplainedStep, String> {
     let p = step.parse.as_ref().ok_or("missing parse")?;
-    let ty = PolicyType::from_name(&p.policy_type).ok_or_else(|| format!("unknown policy type \"{}\"", p.policy_type))?;
+    let ty =
+        PolicyType::from_name(&p.policy_type).ok_or_else(|| format!("unknown policy type \"{}\"", p.policy_type))?;
     let text = case::policy_text(&p.policy);
     let fields = match Policy::parse(&text, ty) {
         Ok(_) => Expect { valid: Some(true), ..Expect::default() },
@@ -109,7 +112,8 @@ pub fn policy_from(doc: &Value, ty: PolicyType) -> Result<Policy, String> {
 /// Builds the request and policy set of an evaluate step.
 pub fn evaluate_inputs(e: &EvaluateStep) -> Result<(Request, PolicySet), String> {
     let principal = Principal::parse(&e.principal).map_err(|err| err.to_string())?;
-    let request = Request::new(principal, &e.action, &e.resource, e.resource_account.as_deref(), context_from(&e.context)?);
+    let request =
+        Request::new(principal, &e.action, &e.resource, e.resource_account.as_deref(), context_from(&e.context)?);
     let list = |docs: &[Value], ty| docs.iter().map(|d| policy_from(d, ty)).collect::<Result<Vec<_>, _>>();
     let set = PolicySet {
         identity: list(&e.identity_policies, PolicyType::Identity)?,
@@ -117,8 +121,16 @@ pub fn evaluate_inputs(e: &EvaluateStep) -> Result<(Request, PolicySet), String>
         resource_is_trust: false,
         boundary: e.permissions_boundary.as_ref().map(|d| policy_from(d, PolicyType::Boundary)).transpose()?,
         session: e.session_policies.as_ref().map(|ps| list(ps, PolicyType::Session)).transpose()?,
-        scps: e.scps.as_ref().map(|levels| levels.iter().map(|l| list(l, PolicyType::Scp)).collect::<Result<Vec<_>, _>>()).transpose()?,
-        rcps: e.rcps.as_ref().map(|levels| levels.iter().map(|l| list(l, PolicyType::Rcp)).collect::<Result<Vec<_>, _>>()).transpose()?,
+        scps: e
+            .scps
+            .as_ref()
+            .map(|levels| levels.iter().map(|l| list(l, PolicyType::Scp)).collect::<Result<Vec<_>, _>>())
+            .transpose()?,
+        rcps: e
+            .rcps
+            .as_ref()
+            .map(|levels| levels.iter().map(|l| list(l, PolicyType::Rcp)).collect::<Result<Vec<_>, _>>())
+            .transpose()?,
     };
     Ok((request, set))
 }
@@ -141,14 +153,23 @@ fn run_evaluate(e: &EvaluateStep, explain: bool) -> Result<ExplainedStep, String
     })
 }
 
-fn caller<'a>(as_: &'a str, world: &'a EvalWorld, sessions: &'a HashMap<String, Session>) -> Result<iam_evaluator::world::Caller<'a>, String> {
+fn caller<'a>(
+    as_: &'a str,
+    world: &'a EvalWorld,
+    sessions: &'a HashMap<String, Session>,
+) -> Result<iam_evaluator::world::Caller<'a>, String> {
     if let Some(s) = sessions.get(as_) {
         return Ok(iam_evaluator::world::Caller::Session(s));
     }
     world.user_caller(as_).map_err(|e| e.to_string())
 }
 
-fn run_request(step: &Step, world: Option<&EvalWorld>, sessions: &HashMap<String, Session>, explain: bool) -> Result<ExplainedStep, String> {
+fn run_request(
+    step: &Step,
+    world: Option<&EvalWorld>,
+    sessions: &HashMap<String, Session>,
+    explain: bool,
+) -> Result<ExplainedStep, String> {
     let r = step.request.as_ref().ok_or("missing request")?;
     let world = world.ok_or("a request step needs a world")?;
     let who = caller(&r.as_, world, sessions)?;

@@ -19,7 +19,11 @@ pub fn junit(implementation: &str, reports: &[CaseReport]) -> String {
         count(Status::Skipped)
     ));
     for r in reports {
-        out.push_str(&format!("  <testcase classname=\"{}\" name=\"{}\">", xml_escape(&crate::runner::area_of(&r.path)), xml_escape(&r.path)));
+        out.push_str(&format!(
+            "  <testcase classname=\"{}\" name=\"{}\">",
+            xml_escape(&crate::runner::area_of(&r.path)),
+            xml_escape(&r.path)
+        ));
         match r.status {
             Status::Passed => {}
             Status::Failed => {
@@ -28,10 +32,18 @@ pub fn junit(implementation: &str, reports: &[CaseReport]) -> String {
                     .iter()
                     .map(|m| format!("step {} {}: expected {} but got {}", m.step, m.field, m.expected, m.actual))
                     .collect();
-                out.push_str(&format!("<failure message=\"{}\">{}</failure>", xml_escape(&r.description), xml_escape(&body.join("\n"))));
+                out.push_str(&format!(
+                    "<failure message=\"{}\">{}</failure>",
+                    xml_escape(&r.description),
+                    xml_escape(&body.join("\n"))
+                ));
             }
-            Status::Skipped => out.push_str(&format!("<skipped message=\"{}\"/>", xml_escape(r.message.as_deref().unwrap_or("")))),
-            Status::Errored => out.push_str(&format!("<error message=\"{}\"/>", xml_escape(r.message.as_deref().unwrap_or("")))),
+            Status::Skipped => {
+                out.push_str(&format!("<skipped message=\"{}\"/>", xml_escape(r.message.as_deref().unwrap_or(""))))
+            }
+            Status::Errored => {
+                out.push_str(&format!("<error message=\"{}\"/>", xml_escape(r.message.as_deref().unwrap_or(""))))
+            }
         }
         out.push_str("</testcase>\n");
     }

@@ -150,7 +150,8 @@ pub fn load_case(path: &Path) -> Result<Case, String> {
 
 /// Parses case text.
 pub fn parse_case(text: &str) -> Result<Case, String> {
-    let case: Case = serde_json::from_str(text).map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))?;
+    let case: Case =
+        serde_json::from_str(text).map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))?;
     for (i, step) in case.steps.iter().enumerate() {
         step.kind().map_err(|e| format!("step {}: {e}", i + 1))?;
     }
@@ -213,7 +214,14 @@ pub fn run_file(implementation: &mut dyn Implementation, path: &Path) -> CaseRep
         Ok(case) => {
             let outcome = implementation.run(&case);
             let (status, mismatches, message) = judge(&case, &outcome);
-            CaseReport { path: shown, description: case.description.clone(), tags: case.tags.clone(), status, mismatches, message }
+            CaseReport {
+                path: shown,
+                description: case.description.clone(),
+                tags: case.tags.clone(),
+                status,
+                mismatches,
+                message,
+            }
         }
     }
 }
@@ -270,10 +278,5 @@ pub fn summarize(reports: &[CaseReport]) -> (Counts, BTreeMap<String, Counts>, B
 
 /// The area of a case path: the folder that holds the file.
 pub fn area_of(path: &str) -> String {
-    Path::new(path)
-        .parent()
-        .and_then(|p| p.file_name())
-        .and_then(|n| n.to_str())
-        .unwrap_or(".")
-        .to_string()
+    Path::new(path).parent().and_then(|p| p.file_name()).and_then(|n| n.to_str()).unwrap_or(".").to_string()
 }

@@ -1,8 +1,6 @@
 //! Turns a case's `world` into the evaluator's [`World`], parsing every policy with
 //! the type it is used as and checking every reference.
 
-use std::collections::HashMap;
-
 use iam_evaluator::policy::ParseOptions;
 use iam_evaluator::world::{Group, Organization, Resource, Role, User, World};
 use iam_evaluator::{Policy, PolicyType};
@@ -12,7 +10,8 @@ use crate::case;
 fn parse(doc: &case::PolicyDoc, ty: PolicyType, what: &str) -> Result<Policy, String> {
     // Managed policies may be AWS managed policies, which are larger than the customer
     // limits; world policies are therefore read without the size check.
-    Policy::parse_with(&case::policy_text(doc), ty, ParseOptions { check_size: false }).map_err(|e| format!("{what}: {e}"))
+    Policy::parse_with(&case::policy_text(doc), ty, ParseOptions { check_size: false })
+        .map_err(|e| format!("{what}: {e}"))
 }
 
 fn inline(map: &std::collections::BTreeMap<String, case::PolicyDoc>, owner: &str) -> Result<Vec<Policy>, String> {
@@ -40,11 +39,18 @@ pub fn load_world(w: &case::World) -> Result<World, String> {
     for (arn, g) in &w.groups {
         world.groups.insert(
             arn.clone(),
-            Group { inline_policies: inline(&g.inline_policies, &format!("group {arn}"))?, managed_policies: g.managed_policies.clone() },
+            Group {
+                inline_policies: inline(&g.inline_policies, &format!("group {arn}"))?,
+                managed_policies: g.managed_policies.clone(),
+            },
         );
     }
     for (arn, r) in &w.roles {
-        let trust_policy = r.trust_policy.as_ref().map(|d| parse(d, PolicyType::Trust, &format!("role {arn} trust policy"))).transpose()?;
+        let trust_policy = r
+            .trust_policy
+            .as_ref()
+            .map(|d| parse(d, PolicyType::Trust, &format!("role {arn} trust policy")))
+            .transpose()?;
         world.roles.insert(
             arn.clone(),
             Role {
@@ -58,18 +64,24 @@ pub fn load_world(w: &case::World) -> Result<World, String> {
         );
     }
     for (arn, r) in &w.resources {
-        let policy = r.policy.as_ref().map(|d| parse(d, PolicyType::Resource, &format!("resource {arn} policy"))).transpose()?;
+        let policy =
+            r.policy.as_ref().map(|d| parse(d, PolicyType::Resource, &format!("resource {arn} policy"))).transpose()?;
         world.resources.insert(arn.clone(), Resource { account: r.account.clone(), policy });
     }
     if let Some(o) = &w.organization {
-        let levels = |m: &std::collections::BTreeMap<String, Vec<case::PolicyDoc>>, ty: PolicyType| -> Result<_, String> {
-            m.iter()
-                .map(|(level, docs)| {
-                    let ps = docs.iter().enumerate().map(|(i, d)| parse(d, ty, &format!("{} {} of {level}", ty.name(), i + 1))).collect::<Result<Vec<_>, _>>()?;
-                    Ok((level.clone(), ps))
-                })
-                .collect::<Result<std::collections::BTreeMap<_, _>, String>>()
-        };
+        let levels =
+            |m: &std::collections::BTreeMap<String, Vec<case::PolicyDoc>>, ty: PolicyType| -> Result<_, String> {
+                m.iter()
+                    .map(|(level, docs)| {
+                        let ps = docs
+                            .iter()
+                            .enumerate()
+                            .map(|(i, d)| parse(d, ty, &format!("{} {} of {level}", ty.name(), i + 1)))
+                            .collect::<Result<Vec<_>, _>>()?;
+                        Ok((level.clone(), ps))
+                    })
+                    .collect::<Result<std::collections::BTreeMap<_, _>, String>>()
+            };
         world.organization = Some(Organization {
             id: o.id.clone(),
             management_account: o.management_account.clone(),
@@ -79,6 +91,5 @@ pub fn load_world(w: &case::World) -> Result<World, String> {
         });
     }
     world.validate().map_err(|e| e.to_string())?;
-    let _: &HashMap<String, Policy> = &world.policies;
     Ok(world)
 }

@@ -229,7 +229,10 @@ impl Condition {
         let present = ctx.get(&self.key_lower).filter(|v| !v.is_empty());
         if op.family == Family::Null {
             // R3.5: "true" holds when the key is absent, "false" when present.
-            return self.values.iter().any(|v| matches!(v, TypedValue::Null(want_absent) if *want_absent == present.is_none()));
+            return self
+                .values
+                .iter()
+                .any(|v| matches!(v, TypedValue::Null(want_absent) if *want_absent == present.is_none()));
         }
         let Some(present) = present else {
             // R3.3, R3.4, R3.12.
@@ -351,10 +354,7 @@ fn arn_template_matches(t: &Template, request: &str, ctx: &Context) -> bool {
 fn read_policy_value(op: &Operator, raw: &str, variables: bool) -> Result<TypedValue, ValueError> {
     if variables && raw.contains("${") {
         if !op.accepts_variables() {
-            return Err(ValueError::Variable(format!(
-                "policy variables are not allowed with {}: \"{raw}\"",
-                op.name
-            )));
+            return Err(ValueError::Variable(format!("policy variables are not allowed with {}: \"{raw}\"", op.name)));
         }
         if let Some(t) = Template::parse(raw).map_err(|e| ValueError::Variable(e.0))? {
             if op.family == Family::Bool && raw.trim_start().starts_with('$') && t.keys().next().is_none() {

@@ -212,7 +212,13 @@ mod tests {
     #[test]
     fn seed_001_messages() {
         let p = Principal::parse("arn:aws:sts::123456789012:assumed-role/example-dev-role/readonly").unwrap();
-        let r = Request::new(p, "sns:CreateTopic", "arn:aws:sns:ap-northeast-1:123456789012:example-topic", None, Context::new());
+        let r = Request::new(
+            p,
+            "sns:CreateTopic",
+            "arn:aws:sns:ap-northeast-1:123456789012:example-topic",
+            None,
+            Context::new(),
+        );
         let d = Decision { outcome: Outcome::ImplicitDeny, denied_by: Some(Layer::SessionPolicy), trace: None };
         assert_eq!(
             d.message(&r).unwrap(),

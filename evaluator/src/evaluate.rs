@@ -75,14 +75,18 @@ fn decide(request: &Request, set: &PolicySet, mut trace: Option<&mut Trace>) -> 
         levels
             .iter()
             .enumerate()
-            .map(|(i, level)| scan_all(level, request, sc(Layer::Scp), &format!("SCP level {}", i + 1), trace.as_deref_mut()))
+            .map(|(i, level)| {
+                scan_all(level, request, sc(Layer::Scp), &format!("SCP level {}", i + 1), trace.as_deref_mut())
+            })
             .collect()
     });
     let rcp_levels: Option<Vec<LayerResult>> = set.rcps.as_ref().map(|levels| {
         levels
             .iter()
             .enumerate()
-            .map(|(i, level)| scan_all(level, request, sc(Layer::Rcp), &format!("RCP level {}", i + 1), trace.as_deref_mut()))
+            .map(|(i, level)| {
+                scan_all(level, request, sc(Layer::Rcp), &format!("RCP level {}", i + 1), trace.as_deref_mut())
+            })
             .collect()
     });
     let rbp = set.resource_policy.as_ref().map(|p| {
@@ -90,8 +94,14 @@ fn decide(request: &Request, set: &PolicySet, mut trace: Option<&mut Trace>) -> 
         scan(p, request, sc(rbp_layer), label, trace.as_deref_mut())
     });
     let identity = scan_all(&set.identity, request, sc(Layer::IdentityPolicy), "identity policy", trace.as_deref_mut());
-    let boundary = set.boundary.as_ref().map(|p| scan(p, request, sc(Layer::PermissionsBoundary), "permissions boundary", trace.as_deref_mut()));
-    let session = set.session.as_ref().map(|ps| scan_all(ps, request, sc(Layer::SessionPolicy), "session policy", trace.as_deref_mut()));
+    let boundary = set
+        .boundary
+        .as_ref()
+        .map(|p| scan(p, request, sc(Layer::PermissionsBoundary), "permissions boundary", trace.as_deref_mut()));
+    let session = set
+        .session
+        .as_ref()
+        .map(|ps| scan_all(ps, request, sc(Layer::SessionPolicy), "session policy", trace.as_deref_mut()));
 
     let mut note = |s: String| {
         if let Some(t) = trace.as_deref_mut() {
@@ -203,7 +213,10 @@ fn decide(request: &Request, set: &PolicySet, mut trace: Option<&mut Trace>) -> 
         PrincipalMatch::Exact | PrincipalMatch::Wildcard
             if set.resource_is_trust && matches!(request.principal, Principal::User { .. }) && !boundary_ok =>
         {
-            note("step 4: the trust policy names the user, but the user's boundary does not allow sts:AssumeRole".to_string());
+            note(
+                "step 4: the trust policy names the user, but the user's boundary does not allow sts:AssumeRole"
+                    .to_string(),
+            );
             deny(Outcome::ImplicitDeny, Layer::PermissionsBoundary)
         }
         PrincipalMatch::Exact | PrincipalMatch::Wildcard => {
@@ -229,7 +242,10 @@ fn decide(request: &Request, set: &PolicySet, mut trace: Option<&mut Trace>) -> 
                 deny(Outcome::ImplicitDeny, layer)
             }
             None => {
-                note("steps 5 to 7: identity policies allow, and the boundary and session policies do not limit it".to_string());
+                note(
+                    "steps 5 to 7: identity policies allow, and the boundary and session policies do not limit it"
+                        .to_string(),
+                );
                 Decision { outcome: Outcome::Allowed, denied_by: None, trace: None }
             }
         },
@@ -241,10 +257,18 @@ fn decide(request: &Request, set: &PolicySet, mut trace: Option<&mut Trace>) -> 
 fn root_bucket_policy_exception(request: &Request) -> bool {
     matches!(request.principal, Principal::Root { .. })
         && request.same_account()
-        && ["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"].iter().any(|a| a.eq_ignore_ascii_case(&request.action))
+        && ["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"]
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(&request.action))
 }
 
-fn scan_all(policies: &[Policy], request: &Request, scope: Scope, label: &str, mut trace: Option<&mut Trace>) -> LayerResult {
+fn scan_all(
+    policies: &[Policy],
+    request: &Request,
+    scope: Scope,
+    label: &str,
+    mut trace: Option<&mut Trace>,
+) -> LayerResult {
     let mut out = LayerResult::default();
     for (i, p) in policies.iter().enumerate() {
         let label = if trace.is_some() { format!("{label}, policy {}", i + 1) } else { String::new() };
@@ -294,7 +318,9 @@ fn resource_matches(statement: &Statement, request: &Request) -> bool {
     match &statement.resource {
         // A resource-based policy without Resource means the attached resource.
         None => true,
-        Some(block) => block.patterns.iter().any(|p| p.matcher.matches(&request.resource, &request.context)) != block.negated,
+        Some(block) => {
+            block.patterns.iter().any(|p| p.matcher.matches(&request.resource, &request.context)) != block.negated
+        }
     }
 }
 
@@ -357,5 +383,14 @@ fn trace_statement(statement: &Statement, index: usize, request: &Request, scope
         .map(|c| (c.operator.name.clone(), c.key.clone(), c.evaluate(&request.context)))
         .collect();
     let matched = action && resource && principal.unwrap_or(true) && conditions.iter().all(|(_, _, r)| *r);
-    StatementTrace { index, sid: statement.sid.clone(), effect: statement.effect, action, resource, principal, conditions, matched }
+    StatementTrace {
+        index,
+        sid: statement.sid.clone(),
+        effect: statement.effect,
+        action,
+        resource,
+        principal,
+        conditions,
+        matched,
+    }
 }

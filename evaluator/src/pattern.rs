@@ -54,7 +54,11 @@ pub struct GlobBuilder {
 impl GlobBuilder {
     /// An empty builder.
     pub fn new() -> GlobBuilder {
-        GlobBuilder { segments: Vec::new(), current: Segment { toks: Vec::new(), literal: true }, source: String::new() }
+        GlobBuilder {
+            segments: Vec::new(),
+            current: Segment { toks: Vec::new(), literal: true },
+            source: String::new(),
+        }
     }
 
     /// Appends text in which `*` and `?` are wildcards.
@@ -355,7 +359,11 @@ mod tests {
     #[case("arn:aws:s3:::b/*/test/*", "arn:aws:s3:::b/test/x", false)]
     #[case("arn:aws:s3:::b/*/test/*", "arn:aws:s3:::b/1-test/x", false)]
     // R3.11: `*` cannot cross a component colon.
-    #[case("arn:aws:svc:*:111122223333:finance/*", "arn:aws:svc:us-east-2:999999999999:store/abc:111122223333:finance/x", false)]
+    #[case(
+        "arn:aws:svc:*:111122223333:finance/*",
+        "arn:aws:svc:us-east-2:999999999999:store/abc:111122223333:finance/x",
+        false
+    )]
     #[case("arn:aws:svc:*:111122223333:finance/*", "arn:aws:svc:us-east-2:111122223333:finance/x", true)]
     #[case("*", "not-an-arn", true)]
     #[case("arn:aws:s3:::B", "arn:aws:s3:::b", false)]

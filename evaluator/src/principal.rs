@@ -98,7 +98,9 @@ impl Principal {
                 if let Some(rest) = resource.strip_prefix("assumed-role/") {
                     let mut it = rest.splitn(2, '/');
                     match (it.next(), it.next()) {
-                        (Some(role), Some(session)) if !role.is_empty() && !session.is_empty() && !session.contains('/') => {
+                        (Some(role), Some(session))
+                            if !role.is_empty() && !session.is_empty() && !session.contains('/') =>
+                        {
                             Ok(Principal::RoleSession {
                                 arn: input.to_string(),
                                 role_arn: format!("arn:aws:iam::{account}:role/{role}"),
@@ -254,7 +256,9 @@ mod tests {
 
     #[test]
     fn reads_callers() {
-        assert!(matches!(Principal::parse("arn:aws:iam::111122223333:user/division/alice"), Ok(Principal::User { ref name, .. }) if name == "alice"));
+        assert!(
+            matches!(Principal::parse("arn:aws:iam::111122223333:user/division/alice"), Ok(Principal::User { ref name, .. }) if name == "alice")
+        );
         let s = Principal::parse("arn:aws:sts::123456789012:assumed-role/example-dev-role/readonly").unwrap();
         assert_eq!(s.principal_arn(), "arn:aws:iam::123456789012:role/example-dev-role");
         assert!(Principal::parse("arn:aws:iam::111122223333:group/g").is_err());

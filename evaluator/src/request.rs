@@ -23,7 +23,13 @@ impl Request {
     /// ARN, else the caller's account. The principal keys (`aws:PrincipalArn`,
     /// `aws:PrincipalAccount`, `aws:PrincipalType`, `aws:username`, `aws:userid`) are
     /// derived unless `context` sets them.
-    pub fn new(principal: Principal, action: &str, resource: &str, resource_account: Option<&str>, context: Context) -> Request {
+    pub fn new(
+        principal: Principal,
+        action: &str,
+        resource: &str,
+        resource_account: Option<&str>,
+        context: Context,
+    ) -> Request {
         let resource_account = resource_account
             .map(str::to_string)
             .or_else(|| {

@@ -134,7 +134,9 @@ fn chars_ok(s: &str, extra: &str) -> bool {
 fn check_len(name: &str, value: &str, min: usize, max: usize) -> Result<(), StsError> {
     let n = value.chars().count();
     if n < min || n > max {
-        return Err(StsError::Validation(format!("{name} must be {min} to {max} characters long, got {n}: \"{value}\"")));
+        return Err(StsError::Validation(format!(
+            "{name} must be {min} to {max} characters long, got {n}: \"{value}\""
+        )));
     }
     Ok(())
 }
@@ -144,7 +146,10 @@ pub fn validate(params: &AssumeRoleParams) -> Result<(), StsError> {
     check_len("RoleArn", &params.role_arn, 20, 2048)?;
     check_len("RoleSessionName", &params.role_session_name, 2, 64)?;
     if !chars_ok(&params.role_session_name, "+=,.@-") {
-        return Err(StsError::Validation(format!("RoleSessionName \"{}\" has characters outside [\\w+=,.@-]", params.role_session_name)));
+        return Err(StsError::Validation(format!(
+            "RoleSessionName \"{}\" has characters outside [\\w+=,.@-]",
+            params.role_session_name
+        )));
     }
     if let Some(d) = params.duration_seconds {
         if !(900..=43_200).contains(&d) {
@@ -185,11 +190,16 @@ pub fn validate(params: &AssumeRoleParams) -> Result<(), StsError> {
         check_len("a tag key", k, 1, 128)?;
         check_len("a tag value", v, 0, 256)?;
         if !tag_chars(k) || !tag_chars(v) {
-            return Err(StsError::Validation(format!("tag \"{k}\"=\"{v}\" has characters outside [\\p{{L}}\\p{{Z}}\\p{{N}}_.:/=+\\-@]")));
+            return Err(StsError::Validation(format!(
+                "tag \"{k}\"=\"{v}\" has characters outside [\\p{{L}}\\p{{Z}}\\p{{N}}_.:/=+\\-@]"
+            )));
         }
     }
     if params.transitive_tag_keys.len() > 50 {
-        return Err(StsError::Validation(format!("at most 50 transitive tag keys, got {}", params.transitive_tag_keys.len())));
+        return Err(StsError::Validation(format!(
+            "at most 50 transitive tag keys, got {}",
+            params.transitive_tag_keys.len()
+        )));
     }
     if params.policy_arns.len() > 10 {
         return Err(StsError::Validation(format!("at most 10 PolicyArns, got {}", params.policy_arns.len())));
@@ -222,21 +232,26 @@ impl World {
         };
         let mut managed = Vec::new();
         for arn in &params.policy_arns {
-            let p = self.policies.get(arn).ok_or_else(|| StsError::NoSuchEntity(format!("policy {arn} does not exist")))?;
+            let p =
+                self.policies.get(arn).ok_or_else(|| StsError::NoSuchEntity(format!("policy {arn} does not exist")))?;
             managed.push(p.clone());
         }
         // R12.4: an inherited transitive tag cannot be passed again.
         if let Some(parent) = parent {
             for (k, _) in &params.tags {
                 if parent.transitive_tag_keys.iter().any(|t| t.eq_ignore_ascii_case(k)) {
-                    return Err(StsError::Validation(format!("tag \"{k}\" is inherited as a transitive tag and cannot be set again")));
+                    return Err(StsError::Validation(format!(
+                        "tag \"{k}\" is inherited as a transitive tag and cannot be set again"
+                    )));
                 }
             }
             // R12.5: the source identity is set once.
             if let (Some(old), Some(new)) = (&parent.source_identity, &params.source_identity) {
                 if old != new {
-                    let request = self.assume_request(caller, &principal, params, parent_tags(parent), "sts:SetSourceIdentity")?;
-                    let decision = Decision { outcome: Outcome::ImplicitDeny, denied_by: Some(Layer::TrustPolicy), trace: None };
+                    let request =
+                        self.assume_request(caller, &principal, params, parent_tags(parent), "sts:SetSourceIdentity")?;
+                    let decision =
+                        Decision { outcome: Outcome::ImplicitDeny, denied_by: Some(Layer::TrustPolicy), trace: None };
                     return Err(StsError::AccessDenied { request: Box::new(request), decision });
                 }
             }
@@ -246,7 +261,8 @@ impl World {
         // trust policy can allow it).
         let Some(role) = self.roles.get(&params.role_arn) else {
             let request = self.assume_request(caller, &principal, params, BTreeMap::new(), "sts:AssumeRole")?;
-            let decision = Decision { outcome: Outcome::ImplicitDeny, denied_by: Some(Layer::TrustPolicy), trace: None };
+            let decision =
+                Decision { outcome: Outcome::ImplicitDeny, denied_by: Some(Layer::TrustPolicy), trace: None };
             return Err(StsError::AccessDenied { request: Box::new(request), decision });
         };
         let duration = params.duration_seconds.unwrap_or(3600);
@@ -351,7 +367,10 @@ impl World {
             for (k, v) in &params.tags {
                 ctx.insert_default(&format!("aws:RequestTag/{k}"), ContextValue::single(v.clone()));
             }
-            ctx.insert_default("aws:TagKeys", ContextValue::multi(params.tags.iter().map(|(k, _)| k.clone()).collect()));
+            ctx.insert_default(
+                "aws:TagKeys",
+                ContextValue::multi(params.tags.iter().map(|(k, _)| k.clone()).collect()),
+            );
         }
         let mut resource_tags = self.roles.get(&params.role_arn).map(|r| r.tags.clone()).unwrap_or_default();
         for (k, v) in inherited {

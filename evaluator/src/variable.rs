@@ -187,7 +187,9 @@ impl ResourceMatcher {
             return Ok(ResourceMatcher::Static(ArnPattern::new(text)));
         }
         let Some(parts) = arn_components(text) else {
-            return Err(VariableError(format!("a policy variable is allowed only in the resource part of an ARN: \"{text}\"")));
+            return Err(VariableError(format!(
+                "a policy variable is allowed only in the resource part of an ARN: \"{text}\""
+            )));
         };
         let [a, b, c, d, e, f] = parts;
         if [a, b, c, d, e].iter().any(|p| p.contains("${")) {

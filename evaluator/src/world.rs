@@ -122,7 +122,10 @@ pub fn full_aws_access() -> Policy {
             sid: None,
             effect: Effect::Allow,
             principal: None,
-            action: ActionBlock { negated: false, patterns: vec![ActionPattern { text: "*".into(), glob: Glob::new("*", true) }] },
+            action: ActionBlock {
+                negated: false,
+                patterns: vec![ActionPattern { text: "*".into(), glob: Glob::new("*", true) }],
+            },
             resource: Some(ResourceBlock {
                 negated: false,
                 patterns: vec![ResourcePattern { text: "*".into(), matcher: ResourceMatcher::Static(ArnPattern::Any) }],
@@ -157,6 +160,9 @@ pub enum WorldError {
     #[error("unknown caller \"{0}\": not a user of the world nor a saved session")]
     UnknownCaller(String),
 }
+
+/// A caller's identity policies, permissions boundary and session policies.
+pub type CallerPolicies = (Vec<Policy>, Option<Policy>, Option<Vec<Policy>>);
 
 /// Who makes a request in a world.
 #[derive(Debug, Clone, Copy)]
@@ -243,13 +249,15 @@ impl World {
     /// The caller's principal.
     pub fn principal_of(&self, caller: &Caller<'_>) -> Result<Principal, WorldError> {
         match caller {
-            Caller::User(arn) => Principal::parse(arn).map_err(|_| WorldError::BadArn { arn: arn.to_string(), what: "IAM user" }),
+            Caller::User(arn) => {
+                Principal::parse(arn).map_err(|_| WorldError::BadArn { arn: arn.to_string(), what: "IAM user" })
+            }
             Caller::Session(s) => Ok(s.principal.clone()),
         }
     }
 
     /// The caller's identity policies, boundary and session policies.
-    pub fn caller_policies(&self, caller: &Caller<'_>) -> Result<(Vec<Policy>, Option<Policy>, Option<Vec<Policy>>), WorldError> {
+    pub fn caller_policies(&self, caller: &Caller<'_>) -> Result<CallerPolicies, WorldError> {
         match caller {
             Caller::User(arn) => {
                 let user = self.users.get(*arn).ok_or_else(|| WorldError::UnknownCaller(arn.to_string()))?;
@@ -334,7 +342,13 @@ impl World {
     }
 
     /// Collects the policy set for a request by `caller` on `resource`.
-    pub fn policy_set(&self, caller: &Caller<'_>, principal: &Principal, resource: &str, resource_account: &str) -> Result<PolicySet, WorldError> {
+    pub fn policy_set(
+        &self,
+        caller: &Caller<'_>,
+        principal: &Principal,
+        resource: &str,
+        resource_account: &str,
+    ) -> Result<PolicySet, WorldError> {
         let (identity, boundary, session) = self.caller_policies(caller)?;
         let resource_policy = self.resources.get(resource).and_then(|r| r.policy.clone());
         let scps = match (&self.organization, principal.account()) {

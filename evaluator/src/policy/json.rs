@@ -177,7 +177,9 @@ impl<'a> Reader<'a> {
                 }
                 Some(b'\\') => break,
                 Some(b) if b < 0x20 => {
-                    return Err(self.error(self.pos, format!("control character U+{b:04X} inside a string must be escaped")))
+                    return Err(
+                        self.error(self.pos, format!("control character U+{b:04X} inside a string must be escaped"))
+                    )
                 }
                 Some(_) => self.pos += 1,
             }
@@ -208,7 +210,9 @@ impl<'a> Reader<'a> {
                     }
                 }
                 Some(b) if b < 0x20 => {
-                    return Err(self.error(self.pos, format!("control character U+{b:04X} inside a string must be escaped")))
+                    return Err(
+                        self.error(self.pos, format!("control character U+{b:04X} inside a string must be escaped"))
+                    )
                 }
                 Some(_) => {
                     let rest = self.text.get(self.pos..).unwrap_or("");
@@ -226,8 +230,12 @@ impl<'a> Reader<'a> {
     }
 
     fn hex4(&mut self) -> Result<u32, ParseError> {
-        let digits = self.text.get(self.pos..self.pos + 4).ok_or_else(|| self.error(self.pos, "truncated \\u escape".to_string()))?;
-        let code = u32::from_str_radix(digits, 16).map_err(|_| self.error(self.pos, format!("invalid \\u escape '{digits}'")))?;
+        let digits = self
+            .text
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.error(self.pos, "truncated \\u escape".to_string()))?;
+        let code = u32::from_str_radix(digits, 16)
+            .map_err(|_| self.error(self.pos, format!("invalid \\u escape '{digits}'")))?;
         self.pos += 4;
         Ok(code)
     }
@@ -275,7 +283,9 @@ impl<'a> Reader<'a> {
                     self.pos += 1;
                     return Ok(Value::Array(items));
                 }
-                _ => return Err(self.error(self.pos, format!("expected ',' or ']' but found {}", self.describe_here()))),
+                _ => {
+                    return Err(self.error(self.pos, format!("expected ',' or ']' but found {}", self.describe_here())))
+                }
             }
         }
     }
@@ -318,7 +328,9 @@ impl<'a> Reader<'a> {
                     self.pos += 1;
                     return Ok(Value::Object(members));
                 }
-                _ => return Err(self.error(self.pos, format!("expected ',' or '}}' but found {}", self.describe_here()))),
+                _ => {
+                    return Err(self.error(self.pos, format!("expected ',' or '}}' but found {}", self.describe_here())))
+                }
             }
         }
     }

@@ -219,7 +219,7 @@ impl PrincipalKind {
     }
 
     /// Looks up a key.
-    pub fn from_str(key: &str) -> Option<PrincipalKind> {
+    pub fn from_key(key: &str) -> Option<PrincipalKind> {
         match key {
             "AWS" => Some(PrincipalKind::Aws),
             "Service" => Some(PrincipalKind::Service),

@@ -72,11 +72,8 @@ fn check_characters(text: &str) -> Result<(), ParseError> {
 
 fn check_size(text: &str, ty: PolicyType) -> Result<(), ParseError> {
     let (limit, whitespace_counts) = size_limit(ty);
-    let size = if whitespace_counts {
-        text.chars().count()
-    } else {
-        text.chars().filter(|c| !c.is_whitespace()).count()
-    };
+    let size =
+        if whitespace_counts { text.chars().count() } else { text.chars().filter(|c| !c.is_whitespace()).count() };
     if size > limit {
         return Err(ParseError::new(
             ErrorKind::Size,
@@ -118,11 +115,20 @@ impl DocReader<'_> {
 
     fn document(&mut self, root: &Node<'_>) -> Result<Policy, ParseError> {
         let Value::Object(members) = &root.value else {
-            return Err(self.err(ErrorKind::Shape, root.offset, format!("a policy must be a JSON object, not {}", root.value.type_name())));
+            return Err(self.err(
+                ErrorKind::Shape,
+                root.offset,
+                format!("a policy must be a JSON object, not {}", root.value.type_name()),
+            ));
         };
         for (key, offset, _) in members {
             if !matches!(key.as_ref(), "Version" | "Id" | "Statement") {
-                return Err(self.err_at(ErrorKind::Shape, key, *offset, format!("unknown top-level element \"{key}\"")));
+                return Err(self.err_at(
+                    ErrorKind::Shape,
+                    key,
+                    *offset,
+                    format!("unknown top-level element \"{key}\""),
+                ));
             }
         }
         let version = match member(members, "Version") {
@@ -131,9 +137,21 @@ impl DocReader<'_> {
         };
         if self.ty == PolicyType::Rcp {
             match (version, member(members, "Version")) {
-                (_, None) => return Err(self.err(ErrorKind::MissingElement, root.offset, "a resource control policy needs \"Version\": \"2012-10-17\"".to_string())),
+                (_, None) => {
+                    return Err(self.err(
+                        ErrorKind::MissingElement,
+                        root.offset,
+                        "a resource control policy needs \"Version\": \"2012-10-17\"".to_string(),
+                    ))
+                }
                 (Some(Version::V2012_10_17), _) => {}
-                (_, Some((offset, _))) => return Err(self.err(ErrorKind::Version, offset, "a resource control policy needs \"Version\": \"2012-10-17\"".to_string())),
+                (_, Some((offset, _))) => {
+                    return Err(self.err(
+                        ErrorKind::Version,
+                        offset,
+                        "a resource control policy needs \"Version\": \"2012-10-17\"".to_string(),
+                    ))
+                }
             }
         }
         self.variables = version == Some(Version::V2012_10_17);
@@ -141,7 +159,12 @@ impl DocReader<'_> {
             None => None,
             Some((offset, node)) => {
                 if is_identity_based(self.ty) && self.ty != PolicyType::Scp || self.ty == PolicyType::Rcp {
-                    return Err(self.err_at(ErrorKind::ForbiddenElement, "Id", offset, format!("\"Id\" is not allowed in a {} policy", self.ty.name())));
+                    return Err(self.err_at(
+                        ErrorKind::ForbiddenElement,
+                        "Id",
+                        offset,
+                        format!("\"Id\" is not allowed in a {} policy", self.ty.name()),
+                    ));
                 }
                 self.pointer.push("Id".into());
                 let s = self.string(node, "Id")?;
@@ -150,7 +173,11 @@ impl DocReader<'_> {
             }
         };
         let Some((_, statement_node)) = member(members, "Statement") else {
-            return Err(self.err(ErrorKind::MissingElement, root.offset, "the policy has no \"Statement\"".to_string()));
+            return Err(self.err(
+                ErrorKind::MissingElement,
+                root.offset,
+                "the policy has no \"Statement\"".to_string(),
+            ));
         };
         self.pointer.push("Statement".into());
         let statements = match &statement_node.value {
@@ -159,7 +186,11 @@ impl DocReader<'_> {
                 if items.is_empty() {
                     // A policy with no statement states nothing; IAM rejects it (the
                     // grammar's statement block lists at least one statement).
-                    return Err(self.err(ErrorKind::Shape, statement_node.offset, "\"Statement\" must not be an empty array".to_string()));
+                    return Err(self.err(
+                        ErrorKind::Shape,
+                        statement_node.offset,
+                        "\"Statement\" must not be an empty array".to_string(),
+                    ));
                 }
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
@@ -170,7 +201,11 @@ impl DocReader<'_> {
                 out
             }
             other => {
-                return Err(self.err(ErrorKind::Shape, statement_node.offset, format!("\"Statement\" must be an object or an array, not {}", other.type_name())))
+                return Err(self.err(
+                    ErrorKind::Shape,
+                    statement_node.offset,
+                    format!("\"Statement\" must be an object or an array, not {}", other.type_name()),
+                ))
             }
         };
         self.check_unique_sids(&statements, statement_node)?;
@@ -183,8 +218,16 @@ impl DocReader<'_> {
         let result = match &node.value {
             Value::String(s) if s == "2012-10-17" => Ok(Version::V2012_10_17),
             Value::String(s) if s == "2008-10-17" => Ok(Version::V2008_10_17),
-            Value::String(s) => Err(self.err(ErrorKind::Version, node.offset, format!("\"{s}\" is not a policy language version (2012-10-17 or 2008-10-17)"))),
-            other => Err(self.err(ErrorKind::Version, node.offset, format!("\"Version\" must be a string, not {}", other.type_name()))),
+            Value::String(s) => Err(self.err(
+                ErrorKind::Version,
+                node.offset,
+                format!("\"{s}\" is not a policy language version (2012-10-17 or 2008-10-17)"),
+            )),
+            other => Err(self.err(
+                ErrorKind::Version,
+                node.offset,
+                format!("\"Version\" must be a string, not {}", other.type_name()),
+            )),
         };
         self.pointer.pop();
         result
@@ -214,12 +257,20 @@ impl DocReader<'_> {
             Value::String(s) => {
                 if let Cow::Owned(owned) = s {
                     if let Some(c) = owned.chars().find(|c| !allowed_char(*c)) {
-                        return Err(self.err(ErrorKind::Characters, node.offset, format!("character U+{:04X} is not allowed in a policy", c as u32)));
+                        return Err(self.err(
+                            ErrorKind::Characters,
+                            node.offset,
+                            format!("character U+{:04X} is not allowed in a policy", c as u32),
+                        ));
                     }
                 }
                 Ok(s.to_string())
             }
-            other => Err(self.err(ErrorKind::Shape, node.offset, format!("\"{what}\" must be a string, not {}", other.type_name()))),
+            other => Err(self.err(
+                ErrorKind::Shape,
+                node.offset,
+                format!("\"{what}\" must be a string, not {}", other.type_name()),
+            )),
         }
     }
 
@@ -236,7 +287,11 @@ impl DocReader<'_> {
         match &node.value {
             Value::Array(items) => {
                 if items.is_empty() {
-                    return Err(self.err(ErrorKind::Shape, node.offset, format!("\"{what}\" must not be an empty array")));
+                    return Err(self.err(
+                        ErrorKind::Shape,
+                        node.offset,
+                        format!("\"{what}\" must not be an empty array"),
+                    ));
                 }
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
@@ -253,13 +308,31 @@ impl DocReader<'_> {
 
     fn statement(&mut self, node: &Node<'_>) -> Result<Statement, ParseError> {
         let Value::Object(members) = &node.value else {
-            return Err(self.err(ErrorKind::Shape, node.offset, format!("a statement must be an object, not {}", node.value.type_name())));
+            return Err(self.err(
+                ErrorKind::Shape,
+                node.offset,
+                format!("a statement must be an object, not {}", node.value.type_name()),
+            ));
         };
-        const KNOWN: [&str; 9] =
-            ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"];
+        const KNOWN: [&str; 9] = [
+            "Sid",
+            "Effect",
+            "Principal",
+            "NotPrincipal",
+            "Action",
+            "NotAction",
+            "Resource",
+            "NotResource",
+            "Condition",
+        ];
         for (key, offset, _) in members.iter() {
             if !KNOWN.contains(&key.as_ref()) {
-                return Err(self.err_at(ErrorKind::Shape, key, *offset, format!("unknown statement element \"{key}\"")));
+                return Err(self.err_at(
+                    ErrorKind::Shape,
+                    key,
+                    *offset,
+                    format!("unknown statement element \"{key}\""),
+                ));
             }
         }
         let sid = match member(members, "Sid") {
@@ -270,7 +343,11 @@ impl DocReader<'_> {
                 // R1.9: IAM Sids are ASCII letters and digits; other services' resource
                 // policies may be looser.
                 if self.ty != PolicyType::Resource && !s.chars().all(|c| c.is_ascii_alphanumeric()) {
-                    let e = self.err(ErrorKind::Sid, n.offset, format!("Sid \"{s}\" may hold only ASCII letters and digits"));
+                    let e = self.err(
+                        ErrorKind::Sid,
+                        n.offset,
+                        format!("Sid \"{s}\" may hold only ASCII letters and digits"),
+                    );
                     return Err(e);
                 }
                 self.pointer.pop();
@@ -278,14 +355,32 @@ impl DocReader<'_> {
             }
         };
         let effect = match member(members, "Effect") {
-            None => return Err(self.err(ErrorKind::MissingElement, node.offset, "the statement has no \"Effect\"".to_string())),
+            None => {
+                return Err(self.err(
+                    ErrorKind::MissingElement,
+                    node.offset,
+                    "the statement has no \"Effect\"".to_string(),
+                ))
+            }
             Some((_, n)) => {
                 self.pointer.push("Effect".into());
                 let e = match &n.value {
                     Value::String(s) if s == "Allow" => Effect::Allow,
                     Value::String(s) if s == "Deny" => Effect::Deny,
-                    Value::String(s) => return Err(self.err(ErrorKind::Effect, n.offset, format!("\"Effect\" must be \"Allow\" or \"Deny\", not \"{s}\""))),
-                    other => return Err(self.err(ErrorKind::Shape, n.offset, format!("\"Effect\" must be a string, not {}", other.type_name()))),
+                    Value::String(s) => {
+                        return Err(self.err(
+                            ErrorKind::Effect,
+                            n.offset,
+                            format!("\"Effect\" must be \"Allow\" or \"Deny\", not \"{s}\""),
+                        ))
+                    }
+                    other => {
+                        return Err(self.err(
+                            ErrorKind::Shape,
+                            n.offset,
+                            format!("\"Effect\" must be a string, not {}", other.type_name()),
+                        ))
+                    }
                 };
                 self.pointer.pop();
                 e
@@ -293,18 +388,35 @@ impl DocReader<'_> {
         };
         for (a, b) in [("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal")] {
             if let (Some(_), Some((offset, _))) = (member(members, a), member(members, b)) {
-                return Err(self.err_at(ErrorKind::ConflictingElements, b, offset, format!("a statement cannot have both \"{a}\" and \"{b}\"")));
+                return Err(self.err_at(
+                    ErrorKind::ConflictingElements,
+                    b,
+                    offset,
+                    format!("a statement cannot have both \"{a}\" and \"{b}\""),
+                ));
             }
         }
-        let action_member = member(members, "Action").map(|m| (false, m)).or_else(|| member(members, "NotAction").map(|m| (true, m)));
+        let action_member =
+            member(members, "Action").map(|m| (false, m)).or_else(|| member(members, "NotAction").map(|m| (true, m)));
         let Some((action_negated, (_, action_node))) = action_member else {
-            return Err(self.err(ErrorKind::MissingElement, node.offset, "the statement has neither \"Action\" nor \"NotAction\"".to_string()));
+            return Err(self.err(
+                ErrorKind::MissingElement,
+                node.offset,
+                "the statement has neither \"Action\" nor \"NotAction\"".to_string(),
+            ));
         };
-        let principal_member =
-            member(members, "Principal").map(|m| (false, m)).or_else(|| member(members, "NotPrincipal").map(|m| (true, m)));
-        let resource_member =
-            member(members, "Resource").map(|m| (false, m)).or_else(|| member(members, "NotResource").map(|m| (true, m)));
-        self.check_elements_for_type(node, action_negated, principal_member.map(|(neg, (off, _))| (neg, off)), resource_member.map(|(neg, (off, _))| (neg, off)))?;
+        let principal_member = member(members, "Principal")
+            .map(|m| (false, m))
+            .or_else(|| member(members, "NotPrincipal").map(|m| (true, m)));
+        let resource_member = member(members, "Resource")
+            .map(|m| (false, m))
+            .or_else(|| member(members, "NotResource").map(|m| (true, m)));
+        self.check_elements_for_type(
+            node,
+            action_negated,
+            principal_member.map(|(neg, (off, _))| (neg, off)),
+            resource_member.map(|(neg, (off, _))| (neg, off)),
+        )?;
 
         let principal = match principal_member {
             None => None,
@@ -355,7 +467,11 @@ impl DocReader<'_> {
         };
         let statement = Statement { sid, effect, principal, action, resource, conditions };
         if self.ty == PolicyType::Rcp && effect == Effect::Allow && !is_full_access(&statement) {
-            return Err(self.err(ErrorKind::Effect, node.offset, "a resource control policy may only deny; its one Allow is RCPFullAWSAccess".to_string()));
+            return Err(self.err(
+                ErrorKind::Effect,
+                node.offset,
+                "a resource control policy may only deny; its one Allow is RCPFullAWSAccess".to_string(),
+            ));
         }
         Ok(statement)
     }
@@ -372,40 +488,75 @@ impl DocReader<'_> {
         if is_identity_based(ty) {
             if let Some((negated, offset)) = principal {
                 let key = if negated { "NotPrincipal" } else { "Principal" };
-                return Err(self.err_at(ErrorKind::ForbiddenElement, key, offset, format!("\"{key}\" is not allowed in a {} policy", ty.name())));
+                return Err(self.err_at(
+                    ErrorKind::ForbiddenElement,
+                    key,
+                    offset,
+                    format!("\"{key}\" is not allowed in a {} policy", ty.name()),
+                ));
             }
             if resource.is_none() {
-                return Err(self.err(ErrorKind::MissingElement, node.offset, "the statement has neither \"Resource\" nor \"NotResource\"".to_string()));
+                return Err(self.err(
+                    ErrorKind::MissingElement,
+                    node.offset,
+                    "the statement has neither \"Resource\" nor \"NotResource\"".to_string(),
+                ));
             }
         } else {
             match principal {
                 None => {
-                    return Err(self.err(ErrorKind::MissingElement, node.offset, format!("a {} policy statement needs \"Principal\" or \"NotPrincipal\"", ty.name())))
+                    return Err(self.err(
+                        ErrorKind::MissingElement,
+                        node.offset,
+                        format!("a {} policy statement needs \"Principal\" or \"NotPrincipal\"", ty.name()),
+                    ))
                 }
                 Some((true, offset)) if matches!(ty, PolicyType::Rcp | PolicyType::Trust) => {
-                    return Err(self.err_at(ErrorKind::ForbiddenElement, "NotPrincipal", offset, format!("\"NotPrincipal\" is not allowed in a {} policy", ty.name())))
+                    return Err(self.err_at(
+                        ErrorKind::ForbiddenElement,
+                        "NotPrincipal",
+                        offset,
+                        format!("\"NotPrincipal\" is not allowed in a {} policy", ty.name()),
+                    ))
                 }
                 _ => {}
             }
             if ty == PolicyType::Trust {
                 if let Some((negated, offset)) = resource {
                     let key = if negated { "NotResource" } else { "Resource" };
-                    return Err(self.err_at(ErrorKind::ForbiddenElement, key, offset, format!("\"{key}\" is not allowed in a role trust policy")));
+                    return Err(self.err_at(
+                        ErrorKind::ForbiddenElement,
+                        key,
+                        offset,
+                        format!("\"{key}\" is not allowed in a role trust policy"),
+                    ));
                 }
             }
             if ty == PolicyType::Rcp && resource.is_none() {
-                return Err(self.err(ErrorKind::MissingElement, node.offset, "the statement has neither \"Resource\" nor \"NotResource\"".to_string()));
+                return Err(self.err(
+                    ErrorKind::MissingElement,
+                    node.offset,
+                    "the statement has neither \"Resource\" nor \"NotResource\"".to_string(),
+                ));
             }
         }
         if ty == PolicyType::Rcp && action_negated {
-            return Err(self.err(ErrorKind::ForbiddenElement, node.offset, "\"NotAction\" is not allowed in a resource control policy".to_string()));
+            return Err(self.err(
+                ErrorKind::ForbiddenElement,
+                node.offset,
+                "\"NotAction\" is not allowed in a resource control policy".to_string(),
+            ));
         }
         Ok(())
     }
 
     fn check_action(&self, text: &str, offset: usize) -> Result<(), ParseError> {
         if self.variables && text.contains("${") {
-            return Err(self.err(ErrorKind::Variable, offset, format!("policy variables are not allowed in an action: \"{text}\"")));
+            return Err(self.err(
+                ErrorKind::Variable,
+                offset,
+                format!("policy variables are not allowed in an action: \"{text}\""),
+            ));
         }
         if text == "*" {
             return Ok(());
@@ -430,7 +581,8 @@ impl DocReader<'_> {
         if text != "*" && !text.starts_with("arn:") {
             return Err(self.err(ErrorKind::Shape, offset, format!("resource \"{text}\" must be an ARN or \"*\"")));
         }
-        let matcher = ResourceMatcher::new(&text, self.variables).map_err(|e| self.err(ErrorKind::Variable, offset, e.0))?;
+        let matcher =
+            ResourceMatcher::new(&text, self.variables).map_err(|e| self.err(ErrorKind::Variable, offset, e.0))?;
         Ok(ResourcePattern { text, matcher })
     }
 
@@ -438,10 +590,20 @@ impl DocReader<'_> {
         match &node.value {
             Value::String(s) if s == "*" => return Ok(PrincipalSpec::Any),
             Value::String(s) => {
-                return Err(self.err(ErrorKind::Principal, node.offset, format!("a principal string must be \"*\"; use {{\"AWS\": \"{s}\"}} for an account or ARN")))
+                return Err(self.err(
+                    ErrorKind::Principal,
+                    node.offset,
+                    format!("a principal string must be \"*\"; use {{\"AWS\": \"{s}\"}} for an account or ARN"),
+                ))
             }
             Value::Object(_) => {}
-            other => return Err(self.err(ErrorKind::Principal, node.offset, format!("a principal must be \"*\" or an object, not {}", other.type_name()))),
+            other => {
+                return Err(self.err(
+                    ErrorKind::Principal,
+                    node.offset,
+                    format!("a principal must be \"*\" or an object, not {}", other.type_name()),
+                ))
+            }
         }
         let Value::Object(members) = &node.value else { return Ok(PrincipalSpec::Any) };
         if members.is_empty() {
@@ -450,8 +612,13 @@ impl DocReader<'_> {
         let mut entries = Vec::new();
         let mut any = false;
         for (key, key_offset, value) in members.iter() {
-            let Some(kind) = PrincipalKind::from_str(key) else {
-                return Err(self.err_at(ErrorKind::Principal, key, *key_offset, format!("unknown principal type \"{key}\"")));
+            let Some(kind) = PrincipalKind::from_key(key) else {
+                return Err(self.err_at(
+                    ErrorKind::Principal,
+                    key,
+                    *key_offset,
+                    format!("unknown principal type \"{key}\""),
+                ));
             };
             self.pointer.push(key.to_string());
             let ids = self.strings(value, key, false).map_err(|mut e| {
@@ -481,16 +648,29 @@ impl DocReader<'_> {
 
     fn conditions(&mut self, node: &Node<'_>) -> Result<Vec<Condition>, ParseError> {
         let Value::Object(ops) = &node.value else {
-            return Err(self.err(ErrorKind::Shape, node.offset, format!("\"Condition\" must be an object, not {}", node.value.type_name())));
+            return Err(self.err(
+                ErrorKind::Shape,
+                node.offset,
+                format!("\"Condition\" must be an object, not {}", node.value.type_name()),
+            ));
         };
         let mut out = Vec::new();
         for (op_name, op_offset, keys_node) in ops.iter() {
             let Some(operator) = Operator::parse(op_name) else {
-                return Err(self.err_at(ErrorKind::Operator, op_name, *op_offset, format!("unknown condition operator \"{op_name}\"")));
+                return Err(self.err_at(
+                    ErrorKind::Operator,
+                    op_name,
+                    *op_offset,
+                    format!("unknown condition operator \"{op_name}\""),
+                ));
             };
             self.pointer.push(op_name.to_string());
             let Value::Object(keys) = &keys_node.value else {
-                return Err(self.err(ErrorKind::Shape, keys_node.offset, format!("the value of \"{op_name}\" must be an object of condition keys")));
+                return Err(self.err(
+                    ErrorKind::Shape,
+                    keys_node.offset,
+                    format!("the value of \"{op_name}\" must be an object of condition keys"),
+                ));
             };
             for (key, _, values_node) in keys.iter() {
                 self.pointer.push(key.to_string());
@@ -546,7 +726,8 @@ fn validate_principal_id(kind: PrincipalKind, id: &str) -> Result<(), String> {
                 return Ok(());
             }
             // Unique ids (AIDA..., AROA...) as IAM stores them (R2.13).
-            if id.len() >= 16 && id.starts_with('A') && id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+            if id.len() >= 16 && id.starts_with('A') && id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            {
                 return Ok(());
             }
             let Some([arn, _partition, service, region, account, resource]) = crate::pattern::arn_components(id) else {
@@ -563,7 +744,9 @@ fn validate_principal_id(kind: PrincipalKind, id: &str) -> Result<(), String> {
                         || resource.strip_prefix("role/").is_some_and(|r| !r.is_empty())
                 }
                 "sts" => {
-                    resource.strip_prefix("assumed-role/").is_some_and(|r| r.split('/').count() == 2 && r.split('/').all(|p| !p.is_empty()))
+                    resource
+                        .strip_prefix("assumed-role/")
+                        .is_some_and(|r| r.split('/').count() == 2 && r.split('/').all(|p| !p.is_empty()))
                         || resource.strip_prefix("federated-user/").is_some_and(|r| !r.is_empty())
                 }
                 _ => false,
@@ -603,29 +786,95 @@ mod tests {
 
     #[test]
     fn accepts_minimal_policies() {
-        let p = parse_policy(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#, PolicyType::Identity).unwrap();
+        let p = parse_policy(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+            PolicyType::Identity,
+        )
+        .unwrap();
         assert_eq!(p.statements.len(), 1);
-        assert!(parse_policy(r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}]}"#, PolicyType::Trust).is_ok());
+        assert!(parse_policy(
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}]}"#,
+            PolicyType::Trust
+        )
+        .is_ok());
     }
 
     #[test]
     fn classifies_errors() {
-        assert_eq!(kind(r#"{"Statement":{"Effect":"allow","Action":"s3:*","Resource":"*"}}"#, PolicyType::Identity), Some(ErrorKind::Effect));
-        assert_eq!(kind(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","NotAction":"s3:x","Resource":"*"}}"#, PolicyType::Identity), Some(ErrorKind::ConflictingElements));
-        assert_eq!(kind(r#"{"Statement":{"Effect":"Allow","Action":"s3:*"}}"#, PolicyType::Identity), Some(ErrorKind::MissingElement));
-        assert_eq!(kind(r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}"#, PolicyType::Identity), Some(ErrorKind::ForbiddenElement));
-        assert_eq!(kind(r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/*"},"Action":"s3:*"}}"#, PolicyType::Resource), Some(ErrorKind::Principal));
-        assert_eq!(kind(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqual":{"a":"b"}}}}"#, PolicyType::Identity), Some(ErrorKind::Operator));
-        assert_eq!(kind(r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"a":"abc"}}}}"#, PolicyType::Identity), Some(ErrorKind::Operator));
-        assert_eq!(kind(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::${aws:username"}}"#, PolicyType::Identity), Some(ErrorKind::Variable));
-        assert_eq!(kind(r#"{"Version":"2012-10-18","Statement":[{}]}"#, PolicyType::Identity), Some(ErrorKind::Version));
-        assert_eq!(kind(r#"{"Statement":[{"Sid":"a-b","Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#, PolicyType::Identity), Some(ErrorKind::Sid));
-        assert_eq!(kind("{\"Statement\":[{\"Sid\":\"\u{4e2d}\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}", PolicyType::Identity), Some(ErrorKind::Characters));
+        assert_eq!(
+            kind(r#"{"Statement":{"Effect":"allow","Action":"s3:*","Resource":"*"}}"#, PolicyType::Identity),
+            Some(ErrorKind::Effect)
+        );
+        assert_eq!(
+            kind(
+                r#"{"Statement":{"Effect":"Allow","Action":"s3:*","NotAction":"s3:x","Resource":"*"}}"#,
+                PolicyType::Identity
+            ),
+            Some(ErrorKind::ConflictingElements)
+        );
+        assert_eq!(
+            kind(r#"{"Statement":{"Effect":"Allow","Action":"s3:*"}}"#, PolicyType::Identity),
+            Some(ErrorKind::MissingElement)
+        );
+        assert_eq!(
+            kind(
+                r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}}"#,
+                PolicyType::Identity
+            ),
+            Some(ErrorKind::ForbiddenElement)
+        );
+        assert_eq!(
+            kind(
+                r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/*"},"Action":"s3:*"}}"#,
+                PolicyType::Resource
+            ),
+            Some(ErrorKind::Principal)
+        );
+        assert_eq!(
+            kind(
+                r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqual":{"a":"b"}}}}"#,
+                PolicyType::Identity
+            ),
+            Some(ErrorKind::Operator)
+        );
+        assert_eq!(
+            kind(
+                r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"a":"abc"}}}}"#,
+                PolicyType::Identity
+            ),
+            Some(ErrorKind::Operator)
+        );
+        assert_eq!(
+            kind(
+                r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::${aws:username"}}"#,
+                PolicyType::Identity
+            ),
+            Some(ErrorKind::Variable)
+        );
+        assert_eq!(
+            kind(r#"{"Version":"2012-10-18","Statement":[{}]}"#, PolicyType::Identity),
+            Some(ErrorKind::Version)
+        );
+        assert_eq!(
+            kind(
+                r#"{"Statement":[{"Sid":"a-b","Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+                PolicyType::Identity
+            ),
+            Some(ErrorKind::Sid)
+        );
+        assert_eq!(
+            kind(
+                "{\"Statement\":[{\"Sid\":\"\u{4e2d}\",\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}",
+                PolicyType::Identity
+            ),
+            Some(ErrorKind::Characters)
+        );
     }
 
     #[test]
     fn error_location_points_at_the_value() {
-        let text = "{\n  \"Statement\": [\n    {\"Effect\": \"allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"}\n  ]\n}";
+        let text =
+            "{\n  \"Statement\": [\n    {\"Effect\": \"allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"}\n  ]\n}";
         let e = parse_policy(text, PolicyType::Identity).unwrap_err();
         assert_eq!(e.location.pointer, "/Statement/0/Effect");
         assert_eq!(e.location.line, 3);

@@ -71,11 +71,8 @@ fn conditions(conds: &[Condition]) -> Value {
     for c in conds {
         let entry = ops.entry(c.operator.name.clone()).or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(keys) = entry {
-            let values = if c.raw_values.is_empty() {
-                Value::Array(Vec::new())
-            } else {
-                list(c.raw_values.iter().cloned())
-            };
+            let values =
+                if c.raw_values.is_empty() { Value::Array(Vec::new()) } else { list(c.raw_values.iter().cloned()) };
             keys.insert(c.key.clone(), values);
         }
     }

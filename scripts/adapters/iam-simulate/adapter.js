@@ -1,0 +1,394 @@
+#!/usr/bin/env node
+// Harness-protocol adapter (CASE-FORMAT.md, "Running an implementation") for the npm
+// package @cloud-copilot/iam-simulate. The package is installed at run time by run.sh
+// into node_modules/ next to this file and called through its public API; none of its
+// code is copied here.
+//
+// What is mapped:
+//   evaluate steps -> runSimulation(): principal, action, resource (+ resourceAccount),
+//     context, identityPolicies, resourcePolicy, permissionsBoundary, sessionPolicies
+//     (several are merged into one document, see mergeSessionPolicies), scps and rcps
+//     (one orgIdentifier per level).
+//   parse steps -> the validators of @cloud-copilot/iam-policy, the library iam-simulate
+//     itself validates its inputs with.
+// What is skipped ({"skipped":true} with a `detail`): request and assumeRole steps (no
+// world model in iam-simulate), and evaluate steps whose input iam-simulate refuses
+// (unknown action, a resource that is no resource type of the action, a policy its
+// validator rejects, a session policy for a principal it does not accept one for, ...).
+//
+// The principal keys the case format says an implementation derives (aws:PrincipalArn,
+// aws:PrincipalAccount, aws:PrincipalType, aws:username, aws:userid) are derived here,
+// because iam-simulate expects its caller to pass them in the request context.
+'use strict';
+
+const readline = require('readline');
+const path = require('path');
+
+let sim;
+let policyLib;
+try {
+  sim = require('@cloud-copilot/iam-simulate');
+  policyLib = require('@cloud-copilot/iam-policy');
+} catch (e) {
+  process.stderr.write(`iam-simulate adapter: cannot load the package (${e.message}); run run.sh\n`);
+  process.exit(3);
+}
+
+const simVersion = (() => {
+  try {
+    return require(path.join(__dirname, 'node_modules/@cloud-copilot/iam-simulate/package.json')).version;
+  } catch (_) {
+    return 'unknown';
+  }
+})();
+
+// ---------------------------------------------------------------------------------
+// Helpers
+
+/** A policy of the case format: an object, or a string holding the raw text. */
+function policyObject(doc) {
+  if (typeof doc === 'string') {
+    return JSON.parse(doc); // throws on text iam-simulate cannot take
+  }
+  return doc;
+}
+
+/** Parses an ARN into its six components, or null. */
+function arnParts(arn) {
+  if (typeof arn !== 'string' || !arn.startsWith('arn:')) return null;
+  const parts = arn.split(':');
+  if (parts.length < 6) return null;
+  return [parts[0], parts[1], parts[2], parts[3], parts[4], parts.slice(5).join(':')];
+}
+
+/** The principal keys CASE-FORMAT.md says the implementation derives. */
+function principalKeys(principal) {
+  const p = arnParts(principal);
+  if (!p) return {};
+  const [, partition, service, , account, resource] = p;
+  const keys = {};
+  if (service === 'iam' && resource === 'root') {
+    keys['aws:PrincipalArn'] = principal;
+    keys['aws:PrincipalAccount'] = account;
+    keys['aws:PrincipalType'] = 'Account';
+    keys['aws:userid'] = account;
+  } else if (service === 'iam' && resource.startsWith('user/')) {
+    keys['aws:PrincipalArn'] = principal;
+    keys['aws:PrincipalAccount'] = account;
+    keys['aws:PrincipalType'] = 'User';
+    keys['aws:username'] = resource.split('/').pop();
+  } else if (service === 'sts' && resource.startsWith('assumed-role/')) {
+    const [, role] = resource.split('/');
+    keys['aws:PrincipalArn'] = `arn:${partition}:iam::${account}:role/${role}`;
+    keys['aws:PrincipalAccount'] = account;
+    keys['aws:PrincipalType'] = 'AssumedRole';
+  } else if (service === 'sts' && resource.startsWith('federated-user/')) {
+    keys['aws:PrincipalArn'] = principal;
+    keys['aws:PrincipalAccount'] = account;
+    keys['aws:PrincipalType'] = 'FederatedUser';
+    keys['aws:userid'] = `${account}:${resource.slice('federated-user/'.length)}`;
+  }
+  return keys;
+}
+
+/** The request context: strings or arrays of strings, principal keys added unless set. */
+function contextFor(principal, context) {
+  const out = {};
+  const seen = new Set();
+  for (const [k, v] of Object.entries(context || {})) {
+    out[k] = Array.isArray(v) ? v.map(String) : String(v);
+    seen.add(k.toLowerCase());
+  }
+  for (const [k, v] of Object.entries(principalKeys(principal))) {
+    if (!seen.has(k.toLowerCase())) out[k] = v;
+  }
+  return out;
+}
+
+/** The resource's account: resourceAccount, else the ARN's account, else the caller's. */
+function resourceAccount(step) {
+  if (step.resourceAccount) return step.resourceAccount;
+  const r = arnParts(step.resource);
+  if (r && r[4]) return r[4];
+  const p = arnParts(step.principal);
+  return p ? p[4] : '';
+}
+
+function isRcpFullAwsAccess(doc) {
+  if (!doc || typeof doc !== 'object') return false;
+  const stmts = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+  return (
+    stmts.length === 1 &&
+    stmts[0] &&
+    stmts[0].Effect === 'Allow' &&
+    stmts[0].Principal === '*' &&
+    stmts[0].Action === '*' &&
+    stmts[0].Resource === '*' &&
+    !stmts[0].Condition
+  );
+}
+
+/**
+ * iam-simulate takes one session policy. The case format's list of session policies is
+ * one policy set (an Allow in any of them allows; IAM-SPEC R10.2, U6), which is the same
+ * as one document holding all their statements, provided they share the Version (it
+ * decides whether ${...} is a variable). Returns null when that is not possible.
+ */
+function mergeSessionPolicies(docs) {
+  if (docs.length === 1) return docs[0];
+  const versions = new Set(docs.map((d) => d.Version));
+  if (versions.size > 1) return null;
+  const statements = [];
+  docs.forEach((d, i) => {
+    const list = Array.isArray(d.Statement) ? d.Statement : d.Statement ? [d.Statement] : [];
+    for (const s of list) {
+      // Sids must stay unique in the merged document.
+      statements.push(s.Sid !== undefined ? { ...s, Sid: `P${i}${s.Sid}` } : s);
+    }
+  });
+  const merged = { Statement: statements };
+  const [version] = versions;
+  if (version !== undefined) merged.Version = version;
+  return merged;
+}
+
+// ---------------------------------------------------------------------------------
+// evaluate
+
+/** Builds the Simulation object; throws a string when iam-simulate cannot express it. */
+function buildSimulation(e) {
+  const sim = {
+    request: {
+      principal: e.principal,
+      action: e.action,
+      resource: { resource: e.resource, accountId: resourceAccount(e) },
+      contextVariables: contextFor(e.principal, e.context)
+    },
+    identityPolicies: (e.identityPolicies || []).map((p, i) => ({ name: `identity${i + 1}`, policy: policyObject(p) })),
+    serviceControlPolicies: (e.scps || []).map((level, i) => ({
+      orgIdentifier: `scp-level-${i + 1}`,
+      policies: level.map((p, j) => ({ name: `scp${i + 1}-${j + 1}`, policy: policyObject(p) }))
+    })),
+    resourceControlPolicies: (e.rcps || []).map((level, i) => ({
+      orgIdentifier: `rcp-level-${i + 1}`,
+      // RCPFullAWSAccess is added by iam-simulate at every level; its validator rejects
+      // an Allow in a custom RCP, so the document itself is not passed again.
+      policies: level
+        .map((p) => policyObject(p))
+        .filter((p) => !isRcpFullAwsAccess(p))
+        .map((p, j) => ({ name: `rcp${i + 1}-${j + 1}`, policy: p }))
+    }))
+  };
+  if (e.resourcePolicy !== undefined) sim.resourcePolicy = policyObject(e.resourcePolicy);
+  if (e.permissionsBoundary !== undefined) {
+    sim.permissionBoundaryPolicies = [{ name: 'boundary', policy: policyObject(e.permissionsBoundary) }];
+  }
+  if (e.sessionPolicies !== undefined) {
+    const docs = e.sessionPolicies.map(policyObject);
+    if (docs.length === 0) throw 'an empty list of session policies';
+    const merged = mergeSessionPolicies(docs);
+    if (merged === null) throw 'session policies with different Versions cannot be merged into one';
+    sim.sessionPolicy = merged;
+  }
+  return sim;
+}
+
+/** Which policy type a denial is reported against (CORPUS-CONVENTIONS "deniedBy" order). */
+function deniedBy(analysis, decision) {
+  if (!analysis) return undefined;
+  const res = analysis.resourceAnalysis ? analysis.resourceAnalysis.result : 'NotApplicable';
+  const scp = analysis.scpAnalysis ? analysis.scpAnalysis.result : 'Allowed';
+  const rcp = analysis.rcpAnalysis ? analysis.rcpAnalysis.result : 'Allowed';
+  const id = analysis.identityAnalysis ? analysis.identityAnalysis.result : 'ImplicitlyDenied';
+  const pb = analysis.permissionBoundaryAnalysis ? analysis.permissionBoundaryAnalysis.result : undefined;
+  const sess = analysis.sessionAnalysis ? analysis.sessionAnalysis.result : undefined;
+  if (decision === 'explicitDeny') {
+    if (scp === 'ExplicitlyDenied') return 'scp';
+    if (rcp === 'ExplicitlyDenied') return 'rcp';
+    if (res === 'ExplicitlyDenied' || res === 'DeniedForAccount') return 'resourcePolicy';
+    if (id === 'ExplicitlyDenied') return 'identityPolicy';
+    if (pb === 'ExplicitlyDenied') return 'permissionsBoundary';
+    if (sess === 'ExplicitlyDenied') return 'sessionPolicy';
+    return undefined;
+  }
+  if (decision === 'implicitDeny') {
+    const idAllows = id === 'Allowed';
+    const resAllows = res === 'Allowed' || res === 'AllowedForAccount';
+    if (scp === 'ImplicitlyDenied') return 'scp';
+    if (rcp === 'ImplicitlyDenied') return 'rcp';
+    if (!analysis.sameAccount) {
+      if (!resAllows) return 'resourcePolicy';
+      if (!idAllows) return 'identityPolicy';
+    } else if (!idAllows && res !== 'Allowed') {
+      return 'identityPolicy';
+    }
+    if (pb === 'ImplicitlyDenied') return 'permissionsBoundary';
+    if (sess === 'ImplicitlyDenied') return 'sessionPolicy';
+    if (!idAllows) return 'identityPolicy';
+    return undefined;
+  }
+  return undefined;
+}
+
+const DECISIONS = { Allowed: 'allowed', ExplicitlyDenied: 'explicitDeny', ImplicitlyDenied: 'implicitDeny' };
+
+async function runEvaluate(e) {
+  let simulation;
+  try {
+    simulation = buildSimulation(e);
+  } catch (err) {
+    const why = typeof err === 'string' ? err : `policy text is not JSON (${err.message})`;
+    return { skipped: true, detail: `iam-simulate cannot express this: ${why}` };
+  }
+  const out = await sim.runSimulation(simulation, { simulationMode: 'Strict' });
+  if (out.resultType === 'error') {
+    return { skipped: true, detail: `iam-simulate refused the input: ${out.errors.message}` };
+  }
+  const decision = DECISIONS[out.overallResult];
+  const result = { decision };
+  if (decision !== 'allowed') {
+    // For a wildcard resource several simulations may run; report the first that denied
+    // the way the overall result says.
+    const analysis =
+      out.resultType === 'single'
+        ? out.result.analysis
+        : (out.results.find((r) => r.analysis.result === out.overallResult) || out.results[0] || {}).analysis;
+    const by = deniedBy(analysis, decision);
+    if (by) result.deniedBy = by;
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------
+// parse
+
+const VALIDATORS = {
+  identity: policyLib.validateIdentityPolicy,
+  boundary: policyLib.validateIdentityPolicy,
+  session: policyLib.validateSessionPolicy,
+  resource: policyLib.validateResourcePolicy,
+  trust: policyLib.validateTrustPolicy,
+  scp: policyLib.validateServiceControlPolicy,
+  rcp: policyLib.validateResourceControlPolicy
+};
+
+/** Maps an iam-policy validation message to the case format's errorKind, where it can. */
+function errorKind(message) {
+  const rules = [
+    [/^Policy must be an object/, 'shape'],
+    [/^Statement is required/, 'missing-element'],
+    [/^Version must/, 'version'],
+    [/^Effect must be present/, 'effect'],
+    [/^Effect must be "Deny"/, 'effect'],
+    [/^Only one of .* is allowed, found both/, 'conflicting-elements'],
+    [/ is not allowed in /, 'forbidden-element'],
+    [/^One of .* is required/, 'missing-element'],
+    [/ is required in /, 'missing-element'],
+    [/^Principal must be/, 'principal'],
+    [/^Condition operator is invalid/, 'operator'],
+    [/^Condition set operator/, 'operator'],
+    [/^Invalid key /, 'shape'],
+    [/^Found data type/, 'shape'],
+    [/must be a string or array of strings/, 'shape'],
+    [/^Must be a string or array of strings/, 'shape'],
+    [/^Condition must be an object/, 'shape'],
+    [/^Condition operator must be an object/, 'shape'],
+    [/cannot be null or undefined/, 'shape']
+  ];
+  for (const [re, kind] of rules) {
+    if (re.test(message)) return kind;
+  }
+  return undefined;
+}
+
+function runParse(p) {
+  const validate = VALIDATORS[p.type];
+  if (!validate) return { skipped: true, detail: `no iam-policy validator for type ${p.type}` };
+  let doc = p.policy;
+  if (typeof doc === 'string') {
+    try {
+      doc = JSON.parse(doc);
+    } catch (_) {
+      return { valid: false, errorKind: 'json' };
+    }
+  }
+  const errors = validate(doc);
+  if (errors.length === 0) return { valid: true };
+  const kind = errorKind(errors[0].message);
+  const out = { valid: false, detail: `${errors[0].path}: ${errors[0].message}` };
+  if (kind) out.errorKind = kind;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------
+// protocol
+
+async function runCase(c) {
+  const results = [];
+  for (const step of c.steps || []) {
+    try {
+      if (step.evaluate) results.push(await runEvaluate(step.evaluate));
+      else if (step.parse) results.push(runParse(step.parse));
+      else results.push({ skipped: true, detail: 'iam-simulate has no world model (request/assumeRole)' });
+    } catch (err) {
+      results.push({ skipped: true, detail: `iam-simulate threw: ${err && err.message ? err.message : err}` });
+    }
+  }
+  return results;
+}
+
+async function handle(line) {
+  let msg;
+  try {
+    msg = JSON.parse(line);
+  } catch (e) {
+    return { errored: true, message: `not JSON: ${e.message}` };
+  }
+  switch (msg.cmd) {
+    case 'start':
+      return {
+        implementation: { name: '@cloud-copilot/iam-simulate', version: simVersion, language: 'typescript' },
+        supports: ['evaluate', 'parse']
+      };
+    case 'stop':
+      return null;
+    case 'run': {
+      const c = msg.case || {};
+      const steps = c.steps || [];
+      if (steps.length > 0 && steps.every((s) => !s.evaluate && !s.parse)) {
+        return { seq: msg.seq, skipped: true, message: 'iam-simulate has no world model (request/assumeRole)' };
+      }
+      try {
+        return { seq: msg.seq, results: await runCase(c) };
+      } catch (err) {
+        return { seq: msg.seq, errored: true, message: String(err && err.stack ? err.stack : err) };
+      }
+    }
+    default:
+      return { errored: true, message: `unknown cmd ${JSON.stringify(msg.cmd)}` };
+  }
+}
+
+function main() {
+  const rl = readline.createInterface({ input: process.stdin, terminal: false });
+  // Lines are answered strictly in order: each waits for the one before.
+  let chain = Promise.resolve();
+  rl.on('line', (line) => {
+    if (line.trim() === '') return;
+    chain = chain.then(async () => {
+      const reply = await handle(line);
+      if (reply === null) {
+        rl.close();
+        process.exit(0);
+      }
+      process.stdout.write(JSON.stringify(reply) + '\n');
+    });
+  });
+  rl.on('close', () => {
+    chain.then(() => process.exit(0));
+  });
+}
+
+if (require.main === module) main();
+
+module.exports = { buildSimulation, runEvaluate, runParse, contextFor };
