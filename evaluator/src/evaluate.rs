@@ -71,7 +71,14 @@ fn decide(request: &Request, set: &PolicySet, mut trace: Option<&mut Trace>) -> 
     let sc = |layer| Scope { layer, has_boundary };
 
     // Scan every applicable policy once.
-    let scp_levels: Option<Vec<LayerResult>> = set.scps.as_ref().map(|levels| {
+    let service_linked = is_service_linked_role(&request.principal);
+    // R9.2: SCPs do not affect service-linked roles (nor service principals, which
+    // belong to no account).
+    let scps = set.scps.as_ref().filter(|_| !service_linked && !matches!(request.principal, Principal::Service { .. }));
+    // R9.4: RCPs do not apply to calls by service-linked roles, to kms:RetireGrant, or
+    // to services outside the supported list.
+    let rcps = set.rcps.as_ref().filter(|_| !service_linked && rcps_cover(&request.action));
+    let scp_levels: Option<Vec<LayerResult>> = scps.map(|levels| {
         levels
             .iter()
             .enumerate()
@@ -80,7 +87,7 @@ fn decide(request: &Request, set: &PolicySet, mut trace: Option<&mut Trace>) -> 
             })
             .collect()
     });
-    let rcp_levels: Option<Vec<LayerResult>> = set.rcps.as_ref().map(|levels| {
+    let rcp_levels: Option<Vec<LayerResult>> = rcps.map(|levels| {
         levels
             .iter()
             .enumerate()
@@ -134,13 +141,11 @@ fn decide(request: &Request, set: &PolicySet, mut trace: Option<&mut Trace>) -> 
     // Step 3 (R6.4, R9.1): every SCP level must allow. SCPs do not apply to service
     // principals.
     if let Some(levels) = &scp_levels {
-        if !matches!(request.principal, Principal::Service { .. }) {
-            if let Some(i) = levels.iter().position(|l| !l.allow) {
-                note(format!("step 3: no SCP at level {} allows the action", i + 1));
-                return deny(Outcome::ImplicitDeny, Layer::Scp);
-            }
-            note("step 3: every SCP level allows".to_string());
+        if let Some(i) = levels.iter().position(|l| !l.allow) {
+            note(format!("step 3: no SCP at level {} allows the action", i + 1));
+            return deny(Outcome::ImplicitDeny, Layer::Scp);
         }
+        note("step 3: every SCP level allows".to_string());
     }
 
     let grant = rbp.and_then(|r| r.grant).unwrap_or(PrincipalMatch::None);
@@ -249,6 +254,27 @@ fn decide(request: &Request, set: &PolicySet, mut trace: Option<&mut Trace>) -> 
                 Decision { outcome: Outcome::Allowed, denied_by: None, trace: None }
             }
         },
+    }
+}
+
+/// The services whose resources RCPs cover (Organizations, "List of AWS services that
+/// support RCPs").
+pub const RCP_SERVICES: [&str; 11] =
+    ["s3", "s3express", "sts", "kms", "sqs", "secretsmanager", "ecr", "aoss", "cognito-identity", "dynamodb", "logs"];
+
+fn rcps_cover(action: &str) -> bool {
+    let service = action.split(':').next().unwrap_or("");
+    !action.eq_ignore_ascii_case("kms:RetireGrant") && RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service))
+}
+
+/// Service-linked roles live under the path `/aws-service-role/` and are named
+/// `AWSServiceRoleFor...`.
+fn is_service_linked_role(principal: &Principal) -> bool {
+    match principal {
+        Principal::RoleSession { role_arn, role_name, .. } => {
+            role_arn.contains(":role/aws-service-role/") || role_name.starts_with("AWSServiceRoleFor")
+        }
+        _ => false,
     }
 }
 

@@ -285,6 +285,16 @@ pub enum ArnPattern {
     /// Fewer than six components (IAM-SPEC.md U8, undocumented): matched as one glob
     /// over the whole text.
     Whole(Glob),
+    /// A `Resource` pattern in which one of the first five components ends with `*`:
+    /// "if the wildcard is the last character of a resource ARN segment, it can expand
+    /// to match beyond colon boundaries" (Resource element page). The components
+    /// before it match one by one; from it on, the rest matches as one glob.
+    Expanding {
+        /// Component globs before the expanding one.
+        head: Vec<Glob>,
+        /// The rest of the pattern, from the expanding component on.
+        rest: Glob,
+    },
 }
 
 impl ArnPattern {
@@ -299,6 +309,26 @@ impl ArnPattern {
         }
     }
 
+    /// Compiles a `Resource` element entry: like [`ArnPattern::new`], but a `*` that
+    /// ends one of the first five components may cross colons (see
+    /// [`ArnPattern::Expanding`]). Condition operators (`ArnLike`) keep the strict
+    /// per-component rule (R3.11).
+    pub fn new_resource(pattern: &str) -> ArnPattern {
+        if pattern == "*" {
+            return ArnPattern::Any;
+        }
+        let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+        let expanding = parts.iter().take(5).position(|p| p.ends_with('*'));
+        match expanding {
+            Some(k) if parts.len() > k + 1 || parts.len() < 6 => {
+                let head = parts.iter().take(k).map(|p| Glob::new(p, false)).collect();
+                let rest = parts.get(k..).map(|r| r.join(":")).unwrap_or_default();
+                ArnPattern::Expanding { head, rest: Glob::new(&rest, false) }
+            }
+            _ => ArnPattern::new(pattern),
+        }
+    }
+
     /// Compiles from six already-built component globs.
     pub fn from_components(parts: [Glob; 6]) -> ArnPattern {
         ArnPattern::Components(Box::new(parts))
@@ -309,6 +339,16 @@ impl ArnPattern {
         match self {
             ArnPattern::Any => true,
             ArnPattern::Whole(g) => g.matches(input),
+            ArnPattern::Expanding { head, rest } => {
+                let mut it = input.splitn(head.len() + 1, ':');
+                for g in head {
+                    match it.next() {
+                        Some(part) if g.matches(part) => {}
+                        _ => return false,
+                    }
+                }
+                it.next().is_some_and(|remainder| rest.matches(remainder))
+            }
             ArnPattern::Components(globs) => match arn_components(input) {
                 Some(parts) => globs.iter().zip(parts.iter()).all(|(g, p)| g.matches(p)),
                 None => false,
@@ -369,6 +409,25 @@ mod tests {
     #[case("arn:aws:s3:::B", "arn:aws:s3:::b", false)]
     fn arns(#[case] pattern: &str, #[case] input: &str, #[case] expected: bool) {
         assert_eq!(ArnPattern::new(pattern).matches(input), expected);
+    }
+
+    #[rstest]
+    #[case("arn:aws:s3:*", "arn:aws:s3:::bucket/key", true)]
+    #[case("arn:aws:ec2:us-east-1:*", "arn:aws:ec2:us-east-1:111122223333:instance/i-1", true)]
+    #[case("arn:aws:ec2:us-east-1:*", "arn:aws:ec2:eu-west-1:111122223333:instance/i-1", false)]
+    #[case(
+        "arn:aws:svc:us-*:111122223333:finance/*",
+        "arn:aws:svc:us-east-2:999999999999:store/abc:111122223333:finance/x",
+        true
+    )]
+    #[case("arn:aws:s3:::b/*", "arn:aws:s3:::b/x:y", true)]
+    #[case("arn:aws:iam::111122223333:user/*", "arn:aws:iam::444455556666:user/x", false)]
+    fn resource_trailing_star_expands_across_colons(
+        #[case] pattern: &str,
+        #[case] input: &str,
+        #[case] expected: bool,
+    ) {
+        assert_eq!(ArnPattern::new_resource(pattern).matches(input), expected);
     }
 
     #[test]

@@ -184,7 +184,7 @@ impl ResourceMatcher {
     /// Compiles a resource entry. `variables` is false under Version 2008-10-17.
     pub fn new(text: &str, variables: bool) -> Result<ResourceMatcher, VariableError> {
         if !variables || !text.contains("${") {
-            return Ok(ResourceMatcher::Static(ArnPattern::new(text)));
+            return Ok(ResourceMatcher::Static(ArnPattern::new_resource(text)));
         }
         let Some(parts) = arn_components(text) else {
             return Err(VariableError(format!(
@@ -195,10 +195,10 @@ impl ResourceMatcher {
         if [a, b, c, d, e].iter().any(|p| p.contains("${")) {
             // AWS substitutes variables only after the fifth colon (R4.2); before it the
             // text stays literal and so matches no real ARN.
-            return Ok(ResourceMatcher::Static(ArnPattern::new(text)));
+            return Ok(ResourceMatcher::Static(ArnPattern::new_resource(text)));
         }
         match Template::parse(f)? {
-            None => Ok(ResourceMatcher::Static(ArnPattern::new(text))),
+            None => Ok(ResourceMatcher::Static(ArnPattern::new_resource(text))),
             Some(resource) => Ok(ResourceMatcher::Templated {
                 head: Box::new([a, b, c, d, e].map(|p| Glob::new(p, false))),
                 resource,
