@@ -26,6 +26,9 @@
 pub mod case;
 pub mod diff;
 pub mod explain;
+pub mod fuzzing;
+pub mod gen;
+pub mod props;
 pub mod protocol;
 pub mod reference;
 pub mod report;

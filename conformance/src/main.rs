@@ -143,6 +143,15 @@ fn cmd_eval(file: &str, explain: bool) -> Result<bool, String> {
     Ok(true)
 }
 
+/// A result value for a person: `(absent)` for null.
+fn shown(v: &serde_json::Value) -> String {
+    if v.is_null() {
+        "(absent)".to_string()
+    } else {
+        v.to_string()
+    }
+}
+
 fn cmd_run(
     paths: Vec<PathBuf>,
     implementation: Option<String>,
@@ -204,7 +213,12 @@ fn cmd_run(
                     Status::Failed => {
                         println!("FAIL {}\n     {}", r.path, r.description);
                         for m in &r.mismatches {
-                            println!("     step {} {}: expected {} but got {}", m.step, m.field, m.expected, m.actual);
+                            let (e, a) = (shown(&m.expected), shown(&m.actual));
+                            if e.len() + a.len() > 60 {
+                                println!("     step {} {}:\n       expected {e}\n       actual   {a}", m.step, m.field);
+                            } else {
+                                println!("     step {} {}: expected {e} but got {a}", m.step, m.field);
+                            }
                         }
                     }
                     Status::Errored => println!("ERROR {}: {}", r.path, r.message.as_deref().unwrap_or("")),
@@ -215,6 +229,19 @@ fn cmd_run(
             println!("{:<24} {:>7} {:>7} {:>7} {:>7}", "area", "passed", "failed", "skipped", "errored");
             for (area, c) in &areas {
                 println!("{:<24} {:>7} {:>7} {:>7} {:>7}", area, c.passed, c.failed, c.skipped, c.errored);
+            }
+            // Per tag: the tags where not every case passed.
+            let weak: Vec<_> = by_tag.iter().filter(|(_, c)| c.passed != c.total()).collect();
+            if !weak.is_empty() {
+                let w = weak.iter().map(|(t, _)| t.len()).max().unwrap_or(0).max(24);
+                println!("\n{:<w$} {:>7} {:>7} {:>7} {:>7}", "tag", "passed", "failed", "skipped", "errored");
+                for (tag, c) in &weak {
+                    println!("{:<w$} {:>7} {:>7} {:>7} {:>7}", tag, c.passed, c.failed, c.skipped, c.errored);
+                }
+            }
+            if weak.len() < by_tag.len() {
+                let others = if weak.is_empty() { "all" } else { "the other" };
+                println!("(every case passed under {others} {} tags)", by_tag.len() - weak.len());
             }
             if let Some(c) = by_tag.get("uncertain") {
                 println!("(uncertain-tagged cases: {} passed of {})", c.passed, c.total());

@@ -3,9 +3,9 @@
 //! reference evaluator behind the same protocol.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
-use std::time::Duration;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -24,8 +24,41 @@ pub struct External {
 
 struct Running {
     child: Child,
-    stdin: ChildStdin,
+    /// Lines for the writer thread: a write never blocks the runner, so an
+    /// implementation that stops reading is caught by the timeout too.
+    stdin: Sender<String>,
     lines: Receiver<String>,
+}
+
+impl Running {
+    /// Why the implementation stopped talking: its exit status when it has one.
+    fn gone(&mut self) -> String {
+        let deadline = Instant::now() + Duration::from_millis(500);
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) => return format!("the implementation exited ({status})"),
+                Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+                _ => return "the implementation exited or closed its stdin and stdout".to_string(),
+            }
+        }
+    }
+}
+
+/// Kills the implementation and everything it started: it runs in its own process
+/// group, so the `sh -c` wrapper and its children all go. (The group cannot have
+/// been reused: the child is not reaped yet.)
+fn kill_tree(child: &mut Child) {
+    #[cfg(unix)]
+    {
+        let _ = Command::new("sh")
+            .arg("-c")
+            .arg(format!("kill -KILL -{}", child.id()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+    let _ = child.kill();
 }
 
 impl Drop for External {
@@ -50,16 +83,21 @@ impl External {
     }
 
     fn spawn(&mut self) -> Result<(), String> {
-        let mut child = Command::new("sh")
-            .arg("-c")
-            .arg(&self.command)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| format!("cannot start \"{}\": {e}", self.command))?;
-        let stdin = child.stdin.take().ok_or("no stdin")?;
+        let mut command = Command::new("sh");
+        command.arg("-c").arg(&self.command).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command.spawn().map_err(|e| format!("cannot start \"{}\": {e}", self.command))?;
+        let mut stdin = child.stdin.take().ok_or("no stdin")?;
         let stdout = child.stdout.take().ok_or("no stdout")?;
+        let (to_stdin, from_runner) = channel::<String>();
+        std::thread::spawn(move || {
+            for line in from_runner {
+                if writeln!(stdin, "{line}").and_then(|()| stdin.flush()).is_err() {
+                    break;
+                }
+            }
+        });
         let (tx, rx) = channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
@@ -73,8 +111,14 @@ impl External {
                 }
             }
         });
-        self.proc = Some(Running { child, stdin, lines: rx });
-        let reply = self.exchange(&json!({"cmd": "start", "version": 1}))?;
+        self.proc = Some(Running { child, stdin: to_stdin, lines: rx });
+        let reply = match self.exchange(&json!({"cmd": "start", "version": 1})) {
+            Ok(r) => r,
+            Err(e) => {
+                self.stop();
+                return Err(format!("\"{}\" did not answer the start message: {e}", self.command));
+            }
+        };
         if let Some(info) = reply.get("implementation") {
             if let Ok(i) = serde_json::from_value::<ImplementationInfo>(info.clone()) {
                 self.info = i;
@@ -89,33 +133,45 @@ impl External {
     }
 
     fn stop(&mut self) {
-        if let Some(mut p) = self.proc.take() {
-            let _ = writeln!(p.stdin, "{}", json!({"cmd": "stop"}));
-            let _ = p.stdin.flush();
-            drop(p.stdin);
-            std::thread::sleep(Duration::from_millis(20));
-            if !matches!(p.child.try_wait(), Ok(Some(_))) {
-                let _ = p.child.kill();
+        if let Some(Running { mut child, stdin, .. }) = self.proc.take() {
+            let _ = stdin.send(json!({"cmd": "stop"}).to_string());
+            // Closing the channel ends the writer thread, which closes stdin.
+            drop(stdin);
+            let deadline = Instant::now() + Duration::from_millis(100);
+            while matches!(child.try_wait(), Ok(None)) && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(5));
             }
-            let _ = p.child.wait();
+            if !matches!(child.try_wait(), Ok(Some(_))) {
+                kill_tree(&mut child);
+            }
+            let _ = child.wait();
         }
     }
 
     fn exchange(&mut self, message: &Value) -> Result<Value, String> {
         let p = self.proc.as_mut().ok_or("the implementation is not running")?;
-        writeln!(p.stdin, "{message}").map_err(|e| format!("write failed: {e}"))?;
-        p.stdin.flush().map_err(|e| format!("write failed: {e}"))?;
+        if p.stdin.send(message.to_string()).is_err() {
+            return Err(p.gone());
+        }
+        // One deadline for the whole answer: blank lines do not extend it.
+        let deadline = Instant::now().checked_add(self.timeout);
         loop {
-            match p.lines.recv_timeout(self.timeout) {
+            let wait = deadline.map_or(self.timeout, |d| d.saturating_duration_since(Instant::now()));
+            match p.lines.recv_timeout(wait) {
                 Ok(line) if line.trim().is_empty() => continue,
                 Ok(line) => {
                     return serde_json::from_str(&line).map_err(|e| {
-                        let shown: String = line.chars().take(200).collect();
+                        // Control characters (terminal escapes) are shown escaped.
+                        let shown: String = line
+                            .chars()
+                            .take(200)
+                            .map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() })
+                            .collect();
                         format!("the implementation printed a line that is not JSON ({e}): {shown}")
-                    })
+                    });
                 }
                 Err(RecvTimeoutError::Timeout) => return Err(format!("no answer within {:?}", self.timeout)),
-                Err(RecvTimeoutError::Disconnected) => return Err("the implementation exited".to_string()),
+                Err(RecvTimeoutError::Disconnected) => return Err(p.gone()),
             }
         }
     }

@@ -298,7 +298,9 @@ table.matrix thead th { background: #f0f3f6; font-weight: 600; position: sticky;
 table.matrix thead th .meta { font-weight: 400; color: var(--muted); font-size: 11px; }
 table.matrix th.row { font-weight: 500; white-space: nowrap; }
 table.matrix td { min-width: 190px; white-space: nowrap; }
-td .rate { font-weight: 700; display: inline-block; min-width: 40px; }
+nav { display: flex; gap: 18px; font-size: 13px; margin: 16px 0 0; }
+nav a { color: #0969da; text-decoration: none; } nav a:hover { text-decoration: underline; }
+td .rate { font-weight: 700; display: inline-block; min-width: 46px; }
 td .n { color: #424a53; margin-right: 6px; }
 td .detail { font-size: 12px; }
 td.r100 { background: #dafbe1; } td.r90 { background: #eef7d9; } td.r50 { background: #fff5d1; } td.r0 { background: #ffebe9; }
@@ -351,10 +353,18 @@ pub fn render_html(runs: &[RunResult]) -> String {
     }
     h.push_str("</div>\n");
 
-    matrix(&mut h, "By area", "area", runs, &tallies, |t| &t.areas);
-    matrix(&mut h, "By tag", "tag", runs, &tallies, |t| &t.tags);
+    let bad =
+        |run: &RunResult| run.cases.iter().filter(|c| matches!(c.status, Verdict::Failed | Verdict::Errored)).count();
+    let _ = writeln!(
+        h,
+        "<nav><a href=\"#areas\">By area</a><a href=\"#tags\">By tag</a><a href=\"#failures\">Failures and errors ({})</a></nav>",
+        runs.iter().map(bad).sum::<usize>()
+    );
 
-    h.push_str("<h2>Failures and errors</h2>\n");
+    matrix(&mut h, ("areas", "By area", "area"), runs, &tallies, |t| &t.areas);
+    matrix(&mut h, ("tags", "By tag", "tag"), runs, &tallies, |t| &t.tags);
+
+    h.push_str("<h2 id=\"failures\">Failures and errors</h2>\n");
     for run in runs {
         failures(&mut h, run);
     }
@@ -489,21 +499,21 @@ fn cell(split: Option<&Split>) -> String {
     let u = &s.uncertain;
     if u.total() > 0 {
         let sep = if body.is_empty() { "" } else { " " };
-        let _ = write!(body, "{sep}<span class=\"unc\">uncertain {}/{}</span>", u.passed, u.total());
+        let skip = if u.skipped == u.total() { "skip " } else { "" };
+        let _ = write!(body, "{sep}<span class=\"unc\">uncertain {skip}{}/{}</span>", u.passed, u.total());
     }
     format!("<td class=\"{class}\">{body}</td>")
 }
 
 fn matrix(
     h: &mut String,
-    title: &str,
-    what: &str,
+    (id, title, what): (&str, &str, &str),
     runs: &[RunResult],
     tallies: &[Tally],
     pick: impl Fn(&Tally) -> &BTreeMap<String, Split>,
 ) {
     let rows: BTreeSet<&String> = tallies.iter().flat_map(|t| pick(t).keys()).collect();
-    let _ = writeln!(h, "<h2>{}</h2>", html_escape(title));
+    let _ = writeln!(h, "<h2 id=\"{id}\">{}</h2>", html_escape(title));
     let _ = writeln!(
         h,
         "<div class=\"legend\">Each cell: pass rate and passed/total over cases not tagged <code>{UNCERTAIN}</code>; \
@@ -730,7 +740,8 @@ mod tests {
             json!([case("corpus/parse/1.json", &["json"], "passed"), case("corpus/sts/3.json", &["mfa"], "skipped")]),
         );
         let html = render_html(&[a, b]);
-        let by_tag = html.split("<h2>By tag</h2>").nth(1).unwrap().split("</table>").next().unwrap();
+        let by_tag =
+            html.split("<h2 id=\"tags\">By tag</h2>").nth(1).unwrap().split("<h2 id=\"failures\">").next().unwrap();
         assert!(by_tag.contains("<th>alpha <span class=\"meta\">1.2 · toy</span></th><th>beta"));
         let json_row = by_tag.lines().find(|l| l.starts_with("<tr><th class=\"row\">json</th>")).unwrap();
         assert_eq!(json_row.matches("<td").count(), 2);
@@ -739,7 +750,10 @@ mod tests {
         let mfa_row = by_tag.lines().find(|l| l.starts_with("<tr><th class=\"row\">mfa</th>")).unwrap();
         assert!(mfa_row.contains("<td class=\"na\">"), "alpha has no mfa case: {mfa_row}");
         assert!(mfa_row.contains("<td class=\"skip\">"), "beta skipped its mfa case: {mfa_row}");
-        let by_area = html.split("<h2>By area</h2>").nth(1).unwrap().split("</table>").next().unwrap();
+        let by_area =
+            html.split("<h2 id=\"areas\">By area</h2>").nth(1).unwrap().split("<h2 id=\"tags\">").next().unwrap();
+        assert_eq!(by_area.matches("<table").count(), 1, "areas fit one table");
+        assert_eq!(by_tag.matches("<table").count(), 1);
         assert!(by_area.contains("<tr><th class=\"row\">parse</th>"));
         assert!(by_area.contains("<tr><th class=\"row\">sts</th>"));
     }
@@ -773,7 +787,7 @@ mod tests {
         ]);
         let passed = case("corpus/evaluate/1.json", &["boundary"], "passed");
         let html = render_html(&[run_json("a", json!([failed, passed]))]);
-        let failures = html.split("<h2>Failures and errors</h2>").nth(1).unwrap();
+        let failures = html.split("<h2 id=\"failures\">Failures and errors</h2>").nth(1).unwrap();
         assert!(failures.contains("<code>corpus/evaluate/9.json</code>"));
         assert!(!failures.contains("corpus/evaluate/1.json"), "passed cases are not listed");
         assert!(failures.contains(

@@ -141,3 +141,32 @@ fn a_dangling_reference_names_what_is_missing() {
     let err = run_case(&parse_case(&case.to_string()).unwrap(), false).unwrap_err();
     assert!(err.contains("group") && err.contains("ghost"), "{err}");
 }
+
+#[rstest]
+// An object request is governed by its bucket's policy and owned by its account.
+#[case("arn:aws:s3:::b/secret", "444455556666", None, "implicitDeny")]
+#[case("arn:aws:s3:::b/secret", "111122223333", Some("Deny"), "explicitDeny")]
+#[case("arn:aws:s3:::b/secret", "111122223333", None, "allowed")]
+fn s3_objects_use_their_bucket_entry(
+    #[case] object: &str,
+    #[case] owner: &str,
+    #[case] effect: Option<&str>,
+    #[case] expected: &str,
+) {
+    let mut bucket = json!({"account": owner});
+    if let Some(e) = effect {
+        bucket["policy"] = json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": e, "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]}]});
+    }
+    let case = json!({
+        "description": "object", "sources": ["regression:s3-object-bucket"],
+        "world": {
+            "users": {format!("arn:aws:iam::{ACCT}:user/alice"): {"inlinePolicies": {"all": {"Version": "2012-10-17",
+                "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}}}},
+            "resources": {"arn:aws:s3:::b": bucket}
+        },
+        "steps": [{"request": {"as": format!("arn:aws:iam::{ACCT}:user/alice"), "action": "s3:GetObject", "resource": object}, "expect": {}}]
+    });
+    let results = run_case(&parse_case(&case.to_string()).unwrap(), false).unwrap();
+    assert_eq!(results[0].result.fields.decision.as_deref(), Some(expected));
+}

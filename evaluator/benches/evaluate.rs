@@ -287,8 +287,8 @@ fn large_policies(c: &mut Criterion) {
             name: "explicit-deny",
             request: request(
                 caller,
-                "lambda:GetFoo",
-                "arn:aws:lambda:eu-west-1:123456789012:res-0-47/fn",
+                "logs:Get0x47Events",
+                "arn:aws:logs:eu-west-1:123456789012:res-0-47/fn",
                 &[
                     ("aws:RequestedRegion", "eu-west-1"),
                     ("aws:PrincipalTag/team", "team-47"),
@@ -302,8 +302,8 @@ fn large_policies(c: &mut Criterion) {
             expected: Outcome::ExplicitDeny,
         },
     ];
-    // Sanity check of the generator: policy 0 statement 47 is `lambda` and a Deny.
-    assert!(large_statement(0, 47).contains("\"Deny\"") && large_statement(0, 47).contains("lambda:Get0x47*"));
+    // Sanity check of the generator: policy 0 statement 47 is `logs` and a Deny.
+    assert!(large_statement(0, 47).contains("\"Deny\"") && large_statement(0, 47).contains("logs:Get0x47*"));
     run(c, "evaluate/10x50-with-conditions", &set, scenarios);
 }
 

@@ -169,7 +169,7 @@ pub enum TypedValue {
     /// A String/Arn/Bool value with policy variables, resolved per request.
     Template(Template),
     /// Numeric.
-    Number(f64),
+    Number(Decimal),
     /// Date.
     Date(Instant),
     /// Bool.
@@ -223,54 +223,113 @@ impl Condition {
         Ok(Condition { operator, key: key.to_string(), key_lower: key.to_ascii_lowercase(), raw_values, values })
     }
 
-    /// Evaluates the entry against the request context.
+    /// Evaluates the entry against the request context: true only when it holds
+    /// for certain (see [`Condition::evaluate_tri`]).
     pub fn evaluate(&self, ctx: &Context) -> bool {
+        self.evaluate_tri(ctx) == Tri::True
+    }
+
+    /// Evaluates the entry, three-valued: [`Tri::Unknown`] when the answer depends on
+    /// a request value the operator cannot read. An Allow statement needs `True`; a
+    /// Deny statement fires on `True` or `Unknown` (when in doubt, deny).
+    pub fn evaluate_tri(&self, ctx: &Context) -> Tri {
         let op = &self.operator;
         let present = ctx.get(&self.key_lower).filter(|v| !v.is_empty());
         if op.family == Family::Null {
             // R3.5: "true" holds when the key is absent, "false" when present.
-            return self
-                .values
-                .iter()
-                .any(|v| matches!(v, TypedValue::Null(want_absent) if *want_absent == present.is_none()));
+            return Tri::from(
+                self.values
+                    .iter()
+                    .any(|v| matches!(v, TypedValue::Null(want_absent) if *want_absent == present.is_none())),
+            );
         }
         let Some(present) = present else {
             // R3.3, R3.4, R3.12.
             if op.if_exists {
-                return true;
+                return Tri::True;
             }
-            return match op.qualifier {
+            return Tri::from(match op.qualifier {
                 Some(SetQualifier::ForAllValues) => true,
                 Some(SetQualifier::ForAnyValue) => false,
                 None => op.negated,
-            };
+            });
         };
-        let item = |request_value: &str| self.item_holds(request_value, ctx);
+        let items = present.values.iter().map(|v| self.item_holds(v, ctx));
         match op.qualifier {
-            Some(SetQualifier::ForAllValues) => present.values.iter().all(|v| item(v)),
-            Some(SetQualifier::ForAnyValue) => present.values.iter().any(|v| item(v)),
+            Some(SetQualifier::ForAllValues) => Tri::all(items),
+            Some(SetQualifier::ForAnyValue) => Tri::any(items),
             // Without a qualifier a positive operator needs one matching request value,
             // a negated one needs every request value to match none (R3.1).
-            None if op.negated => present.values.iter().all(|v| item(v)),
-            None => present.values.iter().any(|v| item(v)),
+            None if op.negated => Tri::all(items),
+            None => Tri::any(items),
         }
     }
 
     /// For one request value: positive operators hold when some policy value matches;
-    /// negated ones when the value can be read and no policy value matches.
-    fn item_holds(&self, request_value: &str, ctx: &Context) -> bool {
+    /// negated ones when no policy value matches. Unknown when the value cannot be read.
+    fn item_holds(&self, request_value: &str, ctx: &Context) -> Tri {
         let Some(read) = RequestValue::read(self.operator.family, request_value) else {
-            return false;
+            return Tri::Unknown;
         };
         let any = self.values.iter().any(|v| value_matches(v, &read, self.operator.family, ctx));
-        any != self.operator.negated
+        Tri::from(any != self.operator.negated)
+    }
+}
+
+/// A three-valued truth: a condition on a request value that cannot be read is
+/// neither true nor false.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tri {
+    /// Holds.
+    True,
+    /// Does not hold.
+    False,
+    /// Depends on a value the operator cannot read.
+    Unknown,
+}
+
+impl From<bool> for Tri {
+    fn from(b: bool) -> Tri {
+        if b {
+            Tri::True
+        } else {
+            Tri::False
+        }
+    }
+}
+
+impl Tri {
+    /// Conjunction.
+    pub fn all(items: impl Iterator<Item = Tri>) -> Tri {
+        let mut out = Tri::True;
+        for t in items {
+            match t {
+                Tri::False => return Tri::False,
+                Tri::Unknown => out = Tri::Unknown,
+                Tri::True => {}
+            }
+        }
+        out
+    }
+
+    /// Disjunction.
+    pub fn any(items: impl Iterator<Item = Tri>) -> Tri {
+        let mut out = Tri::False;
+        for t in items {
+            match t {
+                Tri::True => return Tri::True,
+                Tri::Unknown => out = Tri::Unknown,
+                Tri::False => {}
+            }
+        }
+        out
     }
 }
 
 /// A request value read into the operator's type.
 enum RequestValue<'a> {
     Text(&'a str),
-    Number(f64),
+    Number(Decimal),
     Date(Instant),
     Bool(bool),
     Binary(Vec<u8>),
@@ -328,7 +387,7 @@ fn value_matches(policy: &TypedValue, request: &RequestValue<'_>, family: Family
             _ => false,
         },
         (TypedValue::Number(p), RequestValue::Number(r)) => match family {
-            Family::Numeric(cmp) => r.partial_cmp(p).is_some_and(|o| cmp.holds(o)),
+            Family::Numeric(cmp) => cmp.holds(r.cmp(p)),
             _ => false,
         },
         (TypedValue::Date(p), RequestValue::Date(r)) => match family {
@@ -342,13 +401,44 @@ fn value_matches(policy: &TypedValue, request: &RequestValue<'_>, family: Family
     }
 }
 
-/// ARN operators with variables: substituted values are literal inside components.
+/// ARN operators with variables: the value is resolved, substituted text stays
+/// literal, and the result is matched component by component (R3.11). Variables may
+/// stand in any component here (R4.2 limits placement only for `Resource`).
 fn arn_template_matches(t: &Template, request: &str, ctx: &Context) -> bool {
-    let text = t.to_text();
-    match crate::variable::ResourceMatcher::new(&text, true) {
-        Ok(m) => m.matches(request, ctx),
-        Err(_) => t.resolve_text(ctx).is_some_and(|p| ArnPattern::new(&p).matches(request)),
+    use crate::pattern::GlobBuilder;
+    use crate::variable::{Part, VarLookup};
+    let mut chars: Vec<(char, bool)> = Vec::new();
+    for part in &t.parts {
+        match part {
+            Part::Text(text) => chars.extend(text.chars().map(|c| (c, true))),
+            Part::Literal(c) => chars.push((*c, false)),
+            Part::Var { key, default, .. } => match ctx.var(key).or(default.as_deref()) {
+                Some(v) => chars.extend(v.chars().map(|c| (c, false))),
+                None => return false,
+            },
+        }
     }
+    if chars.len() == 1 && chars.first() == Some(&('*', true)) {
+        return true;
+    }
+    let mut components: Vec<GlobBuilder> = vec![GlobBuilder::new()];
+    for (c, wild) in chars {
+        if c == ':' && components.len() < 6 {
+            components.push(GlobBuilder::new());
+            continue;
+        }
+        if let Some(b) = components.last_mut() {
+            let mut buf = [0u8; 4];
+            let s = c.encode_utf8(&mut buf);
+            if wild {
+                b.wild(s);
+            } else {
+                b.literal(s);
+            }
+        }
+    }
+    let Ok(globs) = <[GlobBuilder; 6]>::try_from(components) else { return false };
+    ArnPattern::from_components(globs.map(|b| b.build(false))).matches(request)
 }
 
 fn read_policy_value(op: &Operator, raw: &str, variables: bool) -> Result<TypedValue, ValueError> {
@@ -380,16 +470,69 @@ fn read_policy_value(op: &Operator, raw: &str, variables: bool) -> Result<TypedV
     })
 }
 
-/// Reads a decimal number (integers and decimals, R3.7).
-pub fn parse_number(text: &str) -> Option<f64> {
+/// An exact decimal number: sign, integer digits and fraction digits, normalized
+/// (no leading or trailing zeros), so that `10`, `10.0` and `+10` are equal and no
+/// value is rounded (R3.7).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Decimal {
+    negative: bool,
+    int: String,
+    frac: String,
+}
+
+impl Ord for Decimal {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        let zero = |d: &Decimal| d.int.is_empty() && d.frac.is_empty();
+        let (a_neg, b_neg) = (self.negative && !zero(self), other.negative && !zero(other));
+        match (a_neg, b_neg) {
+            (false, true) => return Ordering::Greater,
+            (true, false) => return Ordering::Less,
+            _ => {}
+        }
+        let magnitude = self
+            .int
+            .len()
+            .cmp(&other.int.len())
+            .then_with(|| self.int.cmp(&other.int))
+            .then_with(|| self.frac.cmp(&other.frac));
+        if a_neg {
+            magnitude.reverse()
+        } else {
+            magnitude
+        }
+    }
+}
+
+impl PartialOrd for Decimal {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Reads a decimal number: an optional sign, digits, and an optional fraction.
+pub fn parse_number(text: &str) -> Option<Decimal> {
     let t = text.trim();
-    let ok = !t.is_empty()
-        && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'))
-        && t.chars().any(|c| c.is_ascii_digit());
-    if !ok {
+    let (negative, rest) = match t.as_bytes().first() {
+        Some(b'-') => (true, t.get(1..)?),
+        Some(b'+') => (false, t.get(1..)?),
+        _ => (false, t),
+    };
+    let (int, frac) = rest.split_once('.').unwrap_or((rest, ""));
+    if int.is_empty() && frac.is_empty() {
         return None;
     }
-    t.parse::<f64>().ok().filter(|v| v.is_finite())
+    if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if rest.ends_with('.') || rest.starts_with('.') && int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    Some(Decimal {
+        negative,
+        int: int.trim_start_matches('0').to_string(),
+        frac: frac.trim_end_matches('0').to_string(),
+    })
 }
 
 /// Reads `true` or `false` (ASCII case-insensitive, IAM-SPEC.md U9).

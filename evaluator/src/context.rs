@@ -34,7 +34,7 @@ impl ContextValue {
 /// (R3.14).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Context {
-    entries: Vec<(String, ContextValue)>,
+    entries: std::collections::HashMap<String, ContextValue>,
 }
 
 impl Context {
@@ -47,11 +47,11 @@ impl Context {
     /// into one multivalued key (R3.14).
     pub fn insert(&mut self, key: &str, value: ContextValue) {
         let lower = key.to_ascii_lowercase();
-        if let Some((_, existing)) = self.entries.iter_mut().find(|(k, _)| *k == lower) {
+        if let Some(existing) = self.entries.get_mut(&lower) {
             existing.values.extend(value.values);
             existing.multi = existing.multi || value.multi || existing.values.len() > 1;
         } else {
-            self.entries.push((lower, value));
+            self.entries.insert(lower, value);
         }
     }
 
@@ -69,17 +69,23 @@ impl Context {
 
     /// The value of `key` (case-insensitive).
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
-        self.entries.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
+        if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.entries.get(&key.to_ascii_lowercase())
+        } else {
+            self.entries.get(key)
+        }
     }
 
     /// Removes `key`.
     pub fn remove(&mut self, key: &str) {
-        self.entries.retain(|(k, _)| !k.eq_ignore_ascii_case(key));
+        self.entries.remove(&key.to_ascii_lowercase());
     }
 
-    /// Every entry, keys lower-cased.
+    /// Every entry, keys lower-cased, sorted by key.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &ContextValue)> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+        let mut entries: Vec<(&str, &ContextValue)> = self.entries.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        entries.into_iter()
     }
 }
 

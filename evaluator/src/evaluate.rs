@@ -1,6 +1,7 @@
 //! The decision procedure of IAM-SPEC.md sections 6 to 10: one request against a
 //! policy set, within one account or across accounts.
 
+use crate::condition::Tri;
 use crate::decision::{Decision, Layer, Outcome, PolicyTrace, StatementTrace, Trace};
 use crate::policy::{Effect, Policy, Statement};
 use crate::principal::{Principal, PrincipalMatch};
@@ -153,9 +154,10 @@ fn decide(request: &Request, set: &PolicySet, mut trace: Option<&mut Trace>) -> 
     let boundary_ok = boundary.is_none_or(|b| b.allow);
     // R6.9: a role session without session policies is not limited by one; a
     // federated-user session without one is denied.
+    let session_passed = set.session.as_ref().is_some_and(|s| !s.is_empty());
     let session_ok = match (&request.principal, session) {
-        (_, Some(s)) => s.allow,
-        (Principal::FederatedUser { .. }, None) => false,
+        (_, Some(s)) if session_passed => s.allow,
+        (Principal::FederatedUser { .. }, _) => false,
         _ => true,
     };
     let is_root = matches!(request.principal, Principal::Root { .. });
@@ -203,10 +205,16 @@ fn decide(request: &Request, set: &PolicySet, mut trace: Option<&mut Trace>) -> 
         return Decision { outcome: Outcome::Allowed, denied_by: None, trace: None };
     }
 
-    if set.resource_is_trust && grant == PrincipalMatch::None && !is_root {
+    if set.resource_is_trust && grant == PrincipalMatch::None {
         // R7.7: the trust policy must always allow the caller.
         note("step 4: the role trust policy does not allow the caller".to_string());
         return deny(Outcome::ImplicitDeny, Layer::TrustPolicy);
+    }
+    if is_kms_key_request(request) && set.resource_policy.is_some() && grant == PrincipalMatch::None {
+        // R7.7: a KMS key policy must always allow the principal, the root user
+        // included (KMS key policies page); an identity policy alone never suffices.
+        note("step 4: the KMS key policy does not allow the caller".to_string());
+        return deny(Outcome::ImplicitDeny, Layer::ResourcePolicy);
     }
 
     match grant {
@@ -265,6 +273,12 @@ pub const RCP_SERVICES: [&str; 11] =
 fn rcps_cover(action: &str) -> bool {
     let service = action.split(':').next().unwrap_or("");
     !action.eq_ignore_ascii_case("kms:RetireGrant") && RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service))
+}
+
+/// A request on a KMS key, whose key policy must always allow the caller (R7.7).
+fn is_kms_key_request(request: &Request) -> bool {
+    request.action.split(':').next().is_some_and(|s| s.eq_ignore_ascii_case("kms"))
+        && crate::pattern::arn_components(&request.resource).is_some_and(|[_, _, service, _, _, _]| service == "kms")
 }
 
 /// Service-linked roles live under the path `/aws-service-role/` and are named
@@ -364,12 +378,14 @@ fn principal_grant(statement: &Statement, request: &Request, scope: Scope) -> Op
     }
     let m = request.principal.match_spec(&block.spec);
     Some(if block.negated {
-        // NotPrincipal: everyone not listed. Such a grant is treated as naming only the
-        // account, the narrowest reading (a false Allow is the worst bug).
-        if m == PrincipalMatch::None {
-            PrincipalMatch::Account
-        } else {
+        // NotPrincipal: everyone not listed. Only the caller's own ARN exempts it:
+        // AWS may check the account and the role before the session (NOTPRIN), so
+        // listing a parent does not protect its children from a Deny. An Allow with
+        // NotPrincipal is read as naming only the account, the narrowest reading.
+        if m == PrincipalMatch::Exact {
             PrincipalMatch::None
+        } else {
+            PrincipalMatch::Account
         }
     } else {
         m
@@ -391,8 +407,20 @@ fn statement_matches(statement: &Statement, request: &Request, scope: Scope) -> 
     if grant == Some(PrincipalMatch::None) {
         return (false, None);
     }
-    let conditions = statement.conditions.iter().all(|c| c.evaluate(&request.context));
+    let conditions = conditions_match(statement, request);
     (conditions, if conditions { grant } else { None })
+}
+
+/// All conditions must hold. A condition on a request value its operator cannot read
+/// is unknown: it keeps an Allow from applying and lets a Deny apply (when in doubt,
+/// deny).
+fn conditions_match(statement: &Statement, request: &Request) -> bool {
+    let deny = statement.effect == Effect::Deny;
+    statement.conditions.iter().all(|c| match c.evaluate_tri(&request.context) {
+        Tri::True => true,
+        Tri::False => false,
+        Tri::Unknown => deny,
+    })
 }
 
 fn trace_statement(statement: &Statement, index: usize, request: &Request, scope: Scope) -> StatementTrace {
@@ -408,7 +436,7 @@ fn trace_statement(statement: &Statement, index: usize, request: &Request, scope
         .iter()
         .map(|c| (c.operator.name.clone(), c.key.clone(), c.evaluate(&request.context)))
         .collect();
-    let matched = action && resource && principal.unwrap_or(true) && conditions.iter().all(|(_, _, r)| *r);
+    let matched = action && resource && principal.unwrap_or(true) && conditions_match(statement, request);
     StatementTrace {
         index,
         sid: statement.sid.clone(),

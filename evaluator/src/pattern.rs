@@ -11,24 +11,82 @@
 //! for a glob whose only variable-length token is `*`, so no backtracking is needed;
 //! the cost is at most the input length times the longest segment.
 
-/// One token of a segment: a literal byte or `?` (one character).
+/// One token of a segment with a `?`: a literal byte or `?` (one character).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Tok {
     Byte(u8),
     AnyChar,
 }
 
-/// A run of tokens between two `*`s.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-struct Segment {
-    toks: Vec<Tok>,
-    /// True when the segment has no `?`, so substring search can be used.
-    literal: bool,
+/// A run of the pattern between two `*`s.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Segment {
+    /// Literal bytes only (ASCII-folded to lower case in a case-insensitive glob), so
+    /// the segment is compared as a slice and searched with a substring search.
+    Lit(Box<[u8]>),
+    /// At least one `?`; byte tokens are whole UTF-8 characters.
+    Toks(Box<[Tok]>),
 }
 
 impl Segment {
-    fn literal_bytes(&self) -> Vec<u8> {
-        self.toks.iter().filter_map(|t| if let Tok::Byte(b) = t { Some(*b) } else { None }).collect()
+    /// Builds a segment from tokens: `Lit` exactly when there is no `?`.
+    fn from_toks(toks: Vec<Tok>) -> Segment {
+        if toks.iter().all(|t| matches!(t, Tok::Byte(_))) {
+            Segment::Lit(toks.iter().filter_map(|t| if let Tok::Byte(b) = t { Some(*b) } else { None }).collect())
+        } else {
+            Segment::Toks(toks.into_boxed_slice())
+        }
+    }
+
+    /// Builds a segment from wildcard text without `*` (a `?` is one character).
+    fn from_wild(piece: &str, ci: bool) -> Segment {
+        if !piece.contains('?') {
+            let mut bytes: Box<[u8]> = piece.as_bytes().into();
+            if ci {
+                bytes.make_ascii_lowercase();
+            }
+            return Segment::Lit(bytes);
+        }
+        let mut toks = Vec::with_capacity(piece.len());
+        for c in piece.chars() {
+            if c == '?' {
+                toks.push(Tok::AnyChar);
+            } else {
+                let mut buf = [0u8; 4];
+                toks.extend(
+                    c.encode_utf8(&mut buf).bytes().map(|b| Tok::Byte(if ci { b.to_ascii_lowercase() } else { b })),
+                );
+            }
+        }
+        Segment::Toks(toks.into_boxed_slice())
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Segment::Lit(b) => b.is_empty(),
+            Segment::Toks(t) => t.is_empty(),
+        }
+    }
+
+    /// The fewest input bytes the segment can match.
+    fn min_len(&self) -> usize {
+        match self {
+            Segment::Lit(b) => b.len(),
+            Segment::Toks(t) => t.len(),
+        }
+    }
+
+    fn fold(&mut self) {
+        match self {
+            Segment::Lit(b) => b.make_ascii_lowercase(),
+            Segment::Toks(toks) => {
+                for tok in toks.iter_mut() {
+                    if let Tok::Byte(b) = tok {
+                        *b = b.to_ascii_lowercase();
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -37,8 +95,14 @@ impl Segment {
 pub struct Glob {
     source: String,
     case_insensitive: bool,
-    /// Segments split at `*`; `segments.len() == stars + 1`.
-    segments: Vec<Segment>,
+    /// The text before the first `*` (the whole pattern when it has no `*`).
+    first: Segment,
+    /// The segments between two `*`s.
+    middle: Box<[Segment]>,
+    /// The text after the last `*`; `None` when the pattern has no `*`.
+    last: Option<Segment>,
+    /// The fewest input bytes any match needs.
+    min_len: usize,
 }
 
 /// Builds a pattern from parts: literal text (where `*` and `?` are ordinary
@@ -47,34 +111,26 @@ pub struct Glob {
 #[derive(Debug, Default)]
 pub struct GlobBuilder {
     segments: Vec<Segment>,
-    current: Segment,
+    current: Vec<Tok>,
     source: String,
 }
 
 impl GlobBuilder {
     /// An empty builder.
     pub fn new() -> GlobBuilder {
-        GlobBuilder {
-            segments: Vec::new(),
-            current: Segment { toks: Vec::new(), literal: true },
-            source: String::new(),
-        }
+        GlobBuilder::default()
     }
 
     /// Appends text in which `*` and `?` are wildcards.
     pub fn wild(&mut self, text: &str) -> &mut Self {
         self.source.push_str(text);
-        let mut chars = text.char_indices();
-        for (_, c) in chars.by_ref() {
+        for c in text.chars() {
             match c {
                 '*' => {
-                    let done = std::mem::replace(&mut self.current, Segment { toks: Vec::new(), literal: true });
-                    self.segments.push(done);
+                    let done = std::mem::take(&mut self.current);
+                    self.segments.push(Segment::from_toks(done));
                 }
-                '?' => {
-                    self.current.toks.push(Tok::AnyChar);
-                    self.current.literal = false;
-                }
+                '?' => self.current.push(Tok::AnyChar),
                 other => self.push_char(other),
             }
         }
@@ -84,42 +140,41 @@ impl GlobBuilder {
     /// Appends text matched literally.
     pub fn literal(&mut self, text: &str) -> &mut Self {
         self.source.push_str(text);
-        for c in text.chars() {
-            self.push_char(c);
-        }
+        self.current.extend(text.bytes().map(Tok::Byte));
         self
     }
 
     fn push_char(&mut self, c: char) {
         let mut buf = [0u8; 4];
-        for b in c.encode_utf8(&mut buf).bytes() {
-            self.current.toks.push(Tok::Byte(b));
-        }
+        self.current.extend(c.encode_utf8(&mut buf).bytes().map(Tok::Byte));
     }
 
     /// Finishes the pattern.
     pub fn build(mut self, case_insensitive: bool) -> Glob {
-        self.segments.push(self.current);
-        let mut glob = Glob { source: self.source, case_insensitive, segments: self.segments };
+        self.segments.push(Segment::from_toks(self.current));
         if case_insensitive {
-            for seg in &mut glob.segments {
-                for tok in &mut seg.toks {
-                    if let Tok::Byte(b) = tok {
-                        *b = b.to_ascii_lowercase();
-                    }
-                }
+            for seg in &mut self.segments {
+                seg.fold();
             }
         }
-        glob
+        Glob::from_segments(self.source, case_insensitive, self.segments)
     }
 }
 
 impl Glob {
     /// Compiles `pattern` (`*` and `?` are wildcards). `case_insensitive` folds ASCII case.
     pub fn new(pattern: &str, case_insensitive: bool) -> Glob {
-        let mut b = GlobBuilder::new();
-        b.wild(pattern);
-        b.build(case_insensitive)
+        let segments = pattern.split('*').map(|piece| Segment::from_wild(piece, case_insensitive)).collect();
+        Glob::from_segments(pattern.to_string(), case_insensitive, segments)
+    }
+
+    /// `segments` are the pattern split at its `*`s (at least one).
+    fn from_segments(source: String, case_insensitive: bool, mut segments: Vec<Segment>) -> Glob {
+        let min_len = segments.iter().map(Segment::min_len).sum();
+        let last = if segments.len() > 1 { segments.pop() } else { None };
+        let mut rest = segments.into_iter();
+        let first = rest.next().unwrap_or(Segment::Lit(Box::default()));
+        Glob { source, case_insensitive, first, middle: rest.collect(), last, min_len }
     }
 
     /// The pattern text as written.
@@ -129,35 +184,59 @@ impl Glob {
 
     /// True when the pattern is exactly `*`.
     pub fn is_match_all(&self) -> bool {
-        self.segments.len() == 2 && self.segments.iter().all(|s| s.toks.is_empty())
+        self.first.is_empty() && self.middle.is_empty() && self.last.as_ref().is_some_and(Segment::is_empty)
     }
 
     /// True when the pattern has no wildcard.
     pub fn is_literal(&self) -> bool {
-        self.segments.len() == 1 && self.segments.first().is_some_and(|s| s.literal)
+        self.last.is_none() && matches!(self.first, Segment::Lit(_))
+    }
+
+    /// True when the pattern folds ASCII case.
+    pub(crate) fn is_case_insensitive(&self) -> bool {
+        self.case_insensitive
+    }
+
+    /// For a pattern without wildcards, its bytes (ASCII-folded to lower case when the
+    /// glob is case-insensitive): the only input it matches, up to that folding.
+    pub(crate) fn literal_bytes(&self) -> Option<&[u8]> {
+        match (&self.first, &self.last) {
+            (Segment::Lit(b), None) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The literal bytes every match starts with (folded as in [`Glob::literal_bytes`]):
+    /// the pattern up to its first `*` or `?`.
+    pub(crate) fn leading_literal(&self) -> std::borrow::Cow<'_, [u8]> {
+        match &self.first {
+            Segment::Lit(b) => std::borrow::Cow::Borrowed(b),
+            Segment::Toks(toks) => std::borrow::Cow::Owned(
+                toks.iter().map_while(|t| if let Tok::Byte(b) = t { Some(*b) } else { None }).collect(),
+            ),
+        }
     }
 
     /// Does `input` match the whole pattern?
     pub fn matches(&self, input: &str) -> bool {
         let input = input.as_bytes();
+        if input.len() < self.min_len {
+            return false;
+        }
         let ci = self.case_insensitive;
-        let (first, rest) = match self.segments.split_first() {
-            Some(x) => x,
-            None => return input.is_empty(),
-        };
-        let Some((last, middle)) = rest.split_last() else {
+        let Some(last) = &self.last else {
             // No star: the single segment must match the whole input.
-            return match_at(&first.toks, input, 0, ci) == Some(input.len());
+            return match_at(&self.first, input, 0, ci) == Some(input.len());
         };
-        let Some(mut pos) = match_at(&first.toks, input, 0, ci) else { return false };
-        for seg in middle {
+        let Some(mut pos) = match_at(&self.first, input, 0, ci) else { return false };
+        for seg in self.middle.iter() {
             match find(seg, input, pos, ci) {
                 Some(end) => pos = end,
                 None => return false,
             }
         }
         // The last segment must match a suffix that starts at or after `pos`.
-        match_suffix(&last.toks, input, pos, ci)
+        match_suffix(last, input, pos, ci)
     }
 }
 
@@ -179,8 +258,27 @@ fn byte_eq(pat: u8, input: u8, ci: bool) -> bool {
     }
 }
 
-/// Matches `toks` at `start`; returns the end position.
-fn match_at(toks: &[Tok], input: &[u8], start: usize, ci: bool) -> Option<usize> {
+/// Compares input bytes with (already folded) literal pattern bytes.
+fn slice_eq(input: &[u8], pat: &[u8], ci: bool) -> bool {
+    if ci {
+        input.eq_ignore_ascii_case(pat)
+    } else {
+        input == pat
+    }
+}
+
+/// Matches `seg` at `start`; returns the end position.
+fn match_at(seg: &Segment, input: &[u8], start: usize, ci: bool) -> Option<usize> {
+    match seg {
+        Segment::Lit(pat) => {
+            let end = start.checked_add(pat.len())?;
+            slice_eq(input.get(start..end)?, pat, ci).then_some(end)
+        }
+        Segment::Toks(toks) => match_toks_at(toks, input, start, ci),
+    }
+}
+
+fn match_toks_at(toks: &[Tok], input: &[u8], start: usize, ci: bool) -> Option<usize> {
     let mut pos = start;
     for tok in toks {
         match tok {
@@ -202,46 +300,117 @@ fn match_at(toks: &[Tok], input: &[u8], start: usize, ci: bool) -> Option<usize>
     Some(pos)
 }
 
+/// Literal segments at least this long are searched case-insensitively with
+/// Knuth-Morris-Pratt, so that the search stays linear in the input.
+const KMP_MIN: usize = 32;
+
 /// Finds the leftmost match of `seg` at or after `from`; returns its end.
 fn find(seg: &Segment, input: &[u8], from: usize, ci: bool) -> Option<usize> {
-    if seg.toks.is_empty() {
+    if seg.is_empty() {
         return Some(from);
     }
     let hay = input.get(from..)?;
-    if seg.literal && !ci {
-        let needle = seg.literal_bytes();
-        return memchr::memmem::find(hay, &needle).map(|i| from + i + needle.len());
-    }
-    let mut start = from;
-    while start < input.len() {
-        if let Some(end) = match_at(&seg.toks, input, start, ci) {
-            return Some(end);
+    match seg {
+        // memmem runs in linear time in the worst case.
+        Segment::Lit(pat) if !ci => memchr::memmem::find(hay, pat).map(|i| from + i + pat.len()),
+        Segment::Lit(pat) if pat.len() >= KMP_MIN => kmp_find_folded(hay, pat).map(|i| from + i + pat.len()),
+        Segment::Lit(pat) => {
+            // Short folded literal: candidates are the positions of its first byte in
+            // either case.
+            let first = *pat.first()?;
+            let upper = first.to_ascii_uppercase();
+            let mut at = 0;
+            while let Some(i) = memchr::memchr2(first, upper, hay.get(at..)?) {
+                let start = at + i;
+                if hay.get(start..start + pat.len()).is_some_and(|s| s.eq_ignore_ascii_case(pat)) {
+                    return Some(from + start + pat.len());
+                }
+                at = start + 1;
+            }
+            None
         }
-        // Advance to the next character boundary so `?` never splits a character.
-        start += input.get(start).map(|&b| char_len(b)).unwrap_or(1);
+        Segment::Toks(toks) => {
+            // A segment with `?`: tried at each character boundary, at most
+            // input length times segment length steps.
+            let mut start = from;
+            while start < input.len() {
+                if let Some(end) = match_toks_at(toks, input, start, ci) {
+                    return Some(end);
+                }
+                // Advance to the next character boundary so `?` never splits a character.
+                start += input.get(start).map(|&b| char_len(b)).unwrap_or(1);
+            }
+            None
+        }
+    }
+}
+
+/// Leftmost occurrence of the folded `pat` in `hay` compared ASCII case-insensitively
+/// (Knuth-Morris-Pratt: linear in `hay` plus `pat`).
+fn kmp_find_folded(hay: &[u8], pat: &[u8]) -> Option<usize> {
+    // fail[i]: length of the longest proper border of pat[..=i].
+    let mut fail = vec![0usize; pat.len()];
+    let mut k = 0;
+    for i in 1..pat.len() {
+        let c = *pat.get(i)?;
+        while k > 0 && pat.get(k) != Some(&c) {
+            k = *fail.get(k - 1)?;
+        }
+        if pat.get(k) == Some(&c) {
+            k += 1;
+        }
+        *fail.get_mut(i)? = k;
+    }
+    let mut k = 0;
+    for (i, &b) in hay.iter().enumerate() {
+        let c = b.to_ascii_lowercase();
+        while k > 0 && pat.get(k) != Some(&c) {
+            k = *fail.get(k - 1)?;
+        }
+        if pat.get(k) == Some(&c) {
+            k += 1;
+            if k == pat.len() {
+                return Some(i + 1 - k);
+            }
+        }
     }
     None
 }
 
-/// Does `toks` match a suffix of `input` that starts at or after `from`?
-fn match_suffix(toks: &[Tok], input: &[u8], from: usize, ci: bool) -> bool {
-    if toks.iter().all(|t| matches!(t, Tok::Byte(_))) {
-        let n = toks.len();
-        if input.len() < from + n {
-            return false;
+/// Does `seg` match a suffix of `input` that starts at or after `from`?
+fn match_suffix(seg: &Segment, input: &[u8], from: usize, ci: bool) -> bool {
+    match seg {
+        Segment::Lit(pat) => {
+            let n = pat.len();
+            input.len() >= from.saturating_add(n) && input.get(input.len() - n..).is_some_and(|s| slice_eq(s, pat, ci))
         }
-        return match_at(toks, input, input.len() - n, ci) == Some(input.len());
-    }
-    // With `?` the suffix length in bytes varies; try each character boundary.
-    let mut start = from;
-    loop {
-        if match_at(toks, input, start, ci) == Some(input.len()) {
-            return true;
+        Segment::Toks(toks) => {
+            // Byte tokens are whole characters and `?` is one character, so the suffix
+            // is found by matching the tokens backwards from the end of the input.
+            let mut pos = input.len();
+            for tok in toks.iter().rev() {
+                match tok {
+                    Tok::Byte(b) => {
+                        let Some(prev) = pos.checked_sub(1) else { return false };
+                        if !input.get(prev).is_some_and(|&i| byte_eq(*b, i, ci)) {
+                            return false;
+                        }
+                        pos = prev;
+                    }
+                    Tok::AnyChar => {
+                        // Step back over continuation bytes to the character's first byte.
+                        loop {
+                            let Some(prev) = pos.checked_sub(1) else { return false };
+                            pos = prev;
+                            if !input.get(pos).is_some_and(|&b| (0x80..0xC0).contains(&b)) {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            pos >= from
         }
-        if start >= input.len() {
-            return false;
-        }
-        start += input.get(start).map(|&b| char_len(b)).unwrap_or(1);
     }
 }
 
@@ -443,6 +612,53 @@ mod tests {
         let g = b.build(false);
         assert!(g.matches("axx*?z"));
         assert!(!g.matches("axxyyz"));
+    }
+
+    #[test]
+    fn long_case_insensitive_literal_segments_use_a_linear_search() {
+        let seg = "ab".repeat(40) + "c";
+        let pattern = format!("x*{seg}*y");
+        let g = Glob::new(&pattern, true);
+        let hit = format!("X{}{}Y", "AB".repeat(1_000), seg.to_uppercase());
+        assert!(g.matches(&hit));
+        assert!(!g.matches(&format!("x{}y", "ab".repeat(1_000))));
+        assert_eq!(g.matches(&hit), reference_match(&pattern, &hit, true));
+    }
+
+    #[test]
+    fn suffix_with_question_marks_and_multibyte_characters() {
+        for (pattern, input, expected) in [
+            ("*?", "é", true),
+            ("*a?", "xaé", true),
+            ("*a?", "xa", false),
+            ("*é?c", "ééxc", true),
+            ("*?é", "é", false),
+            ("x*??", "xé", false),
+            ("x*??", "xéé", true),
+            ("ab*?b", "abb", false),
+            ("ab*?b", "abxb", true),
+        ] {
+            assert_eq!(Glob::new(pattern, false).matches(input), expected, "{pattern} vs {input}");
+            assert_eq!(reference_match(pattern, input, false), expected, "reference: {pattern} vs {input}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_the_reference_matcher(
+            pattern in "[aAbé?*]{0,8}",
+            input in "[aAbéB]{0,10}",
+            ci in proptest::bool::ANY,
+        ) {
+            proptest::prop_assert_eq!(Glob::new(&pattern, ci).matches(&input), reference_match(&pattern, &input, ci));
+        }
+
+        #[test]
+        fn builder_agrees_with_new(pattern in "[ab?*]{0,8}", ci in proptest::bool::ANY) {
+            let mut b = GlobBuilder::new();
+            b.wild(&pattern);
+            proptest::prop_assert_eq!(b.build(ci), Glob::new(&pattern, ci));
+        }
     }
 
     #[test]

@@ -185,10 +185,18 @@ pub fn validate(params: &AssumeRoleParams) -> Result<(), StsError> {
     if params.tags.len() > 50 {
         return Err(StsError::Validation(format!("at most 50 session tags, got {}", params.tags.len())));
     }
-    let tag_chars = |s: &str| s.chars().all(|c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c));
+    // \p{Z}: space separators, not line breaks or tabs.
+    let separator = |c: char| {
+        matches!(c, ' ' | '\u{a0}' | '\u{1680}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{2028}' | '\u{2029}')
+            || ('\u{2000}'..='\u{200a}').contains(&c)
+    };
+    let tag_chars = |s: &str| s.chars().all(|c| c.is_alphanumeric() || separator(c) || "_.:/=+-@".contains(c));
     for (k, v) in &params.tags {
         check_len("a tag key", k, 1, 128)?;
         check_len("a tag value", v, 0, 256)?;
+        if k.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
+            return Err(StsError::Validation(format!("tag key \"{k}\" cannot start with aws:")));
+        }
         if !tag_chars(k) || !tag_chars(v) {
             return Err(StsError::Validation(format!(
                 "tag \"{k}\"=\"{v}\" has characters outside [\\p{{L}}\\p{{Z}}\\p{{N}}_.:/=+\\-@]"
@@ -285,7 +293,11 @@ impl World {
         if !params.tags.is_empty() {
             actions.push("sts:TagSession");
         }
-        if params.source_identity.is_some() && parent.and_then(|p| p.source_identity.as_ref()).is_none() {
+        // SRCID: setting a source identity needs sts:SetSourceIdentity; once set it is
+        // carried into chained sessions, and each chained assumption must be allowed it.
+        let carries_source_identity =
+            params.source_identity.is_some() || parent.and_then(|p| p.source_identity.as_ref()).is_some();
+        if carries_source_identity {
             actions.push("sts:SetSourceIdentity");
         }
         let mut allowed = None;
@@ -297,6 +309,22 @@ impl World {
             let decision = if trace { evaluate_with_trace(&request, &set) } else { evaluate(&request, &set) };
             if !decision.is_allowed() {
                 return Err(StsError::AccessDenied { request: Box::new(request), decision });
+            }
+            // SRCID: for role chaining and cross-account calls, sts:SetSourceIdentity
+            // must also be allowed by the caller's permissions policy; a trust policy
+            // naming the caller's role does not stand in for it.
+            if action == "sts:SetSourceIdentity" && (chained || !request.same_account()) {
+                let mut own = set.clone();
+                own.resource_policy = None;
+                own.resource_is_trust = false;
+                let same_account = Request {
+                    resource_account: request.principal.account().unwrap_or_default().to_string(),
+                    ..request.clone()
+                };
+                let own_decision = evaluate(&same_account, &own);
+                if !own_decision.is_allowed() {
+                    return Err(StsError::AccessDenied { request: Box::new(same_account), decision: own_decision });
+                }
             }
             if allowed.is_none() {
                 allowed = Some((request, decision));

@@ -331,11 +331,22 @@ impl World {
         tags
     }
 
+    /// The world's entry for a resource: the resource itself, or for an S3 object
+    /// (`arn:aws:s3:::bucket/key`) its bucket, whose policy governs its objects.
+    pub fn resource_entry(&self, resource: &str) -> Option<&Resource> {
+        if let Some(r) = self.resources.get(resource) {
+            return Some(r);
+        }
+        let bucket_and_key = resource.strip_prefix("arn:aws:s3:::")?;
+        let (bucket, _) = bucket_and_key.split_once('/')?;
+        self.resources.get(&format!("arn:aws:s3:::{bucket}"))
+    }
+
     /// The account that owns a resource.
     pub fn resource_account(&self, resource: &str, given: Option<&str>, principal: &Principal) -> String {
         given
             .map(str::to_string)
-            .or_else(|| self.resources.get(resource).and_then(|r| r.account.clone()))
+            .or_else(|| self.resource_entry(resource).and_then(|r| r.account.clone()))
             .or_else(|| account_of(resource).map(str::to_string))
             .or_else(|| principal.account().map(str::to_string))
             .unwrap_or_default()
@@ -350,7 +361,7 @@ impl World {
         resource_account: &str,
     ) -> Result<PolicySet, WorldError> {
         let (identity, boundary, session) = self.caller_policies(caller)?;
-        let resource_policy = self.resources.get(resource).and_then(|r| r.policy.clone());
+        let resource_policy = self.resource_entry(resource).and_then(|r| r.policy.clone());
         let scps = match (&self.organization, principal.account()) {
             (Some(org), Some(account)) => org.scp_levels(account),
             _ => None,

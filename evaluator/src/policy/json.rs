@@ -296,6 +296,9 @@ impl<'a> Reader<'a> {
         }
         self.pos += 1;
         let mut members: Vec<(std::borrow::Cow<'a, str>, usize, Node<'a>)> = Vec::new();
+        // Small objects are checked for duplicates by a scan, large ones by a set, so
+        // that a hostile object of many keys stays linear.
+        let mut seen: Option<std::collections::HashSet<String>> = None;
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -309,7 +312,20 @@ impl<'a> Reader<'a> {
             let key_offset = self.pos;
             let key = self.string()?;
             // R1.3: a key must not repeat inside one object.
-            if members.iter().any(|(k, _, _)| *k == key) {
+            let duplicate = match &mut seen {
+                Some(set) => !set.insert(key.to_string()),
+                None => {
+                    let dup = members.iter().any(|(k, _, _)| *k == key);
+                    if members.len() >= 16 {
+                        let mut set: std::collections::HashSet<String> =
+                            members.iter().map(|(k, _, _)| k.to_string()).collect();
+                        set.insert(key.to_string());
+                        seen = Some(set);
+                    }
+                    dup
+                }
+            };
+            if duplicate {
                 self.pointer.push(key.to_string());
                 let err = self.error(key_offset, format!("duplicate key \"{key}\""));
                 return Err(err);

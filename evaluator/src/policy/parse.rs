@@ -38,7 +38,7 @@ pub fn parse_policy_with(text: &str, ty: PolicyType, options: ParseOptions) -> R
     if options.check_size {
         check_size(text, ty)?;
     }
-    let mut reader = DocReader { text, ty, pointer: Vec::new(), variables: false };
+    let mut reader = DocReader { text, ty, pointer: Vec::new(), variables: false, seen_sids: Default::default() };
     reader.document(&root)
 }
 
@@ -89,6 +89,8 @@ struct DocReader<'t> {
     ty: PolicyType,
     pointer: Vec<String>,
     variables: bool,
+    /// Sids of the statements read so far (R1.9: unique within the policy).
+    seen_sids: std::collections::HashSet<String>,
 }
 
 type Members<'a> = [(Cow<'a, str>, usize, Node<'a>)];
@@ -208,7 +210,6 @@ impl DocReader<'_> {
                 ))
             }
         };
-        self.check_unique_sids(&statements, statement_node)?;
         self.pointer.pop();
         Ok(Policy { version, id, statements })
     }
@@ -231,24 +232,6 @@ impl DocReader<'_> {
         };
         self.pointer.pop();
         result
-    }
-
-    fn check_unique_sids(&mut self, statements: &[Statement], node: &Node<'_>) -> Result<(), ParseError> {
-        for (i, s) in statements.iter().enumerate() {
-            let Some(sid) = &s.sid else { continue };
-            if statements.iter().take(i).any(|earlier| earlier.sid.as_deref() == Some(sid.as_str())) {
-                let offset = match &node.value {
-                    Value::Array(items) => items.get(i).map(|n| n.offset).unwrap_or(node.offset),
-                    _ => node.offset,
-                };
-                self.pointer.push(i.to_string());
-                self.pointer.push("Sid".into());
-                let e = self.err(ErrorKind::Sid, offset, format!("duplicate Sid \"{sid}\""));
-                self.pointer.truncate(self.pointer.len() - 2);
-                return Err(e);
-            }
-        }
-        Ok(())
     }
 
     /// A string value, checking decoded characters (an escape can smuggle one in).
@@ -349,6 +332,9 @@ impl DocReader<'_> {
                         format!("Sid \"{s}\" may hold only ASCII letters and digits"),
                     );
                     return Err(e);
+                }
+                if !self.seen_sids.insert(s.clone()) {
+                    return Err(self.err(ErrorKind::Sid, n.offset, format!("duplicate Sid \"{s}\"")));
                 }
                 self.pointer.pop();
                 Some(s)
@@ -672,8 +658,15 @@ impl DocReader<'_> {
                     format!("the value of \"{op_name}\" must be an object of condition keys"),
                 ));
             };
-            for (key, _, values_node) in keys.iter() {
+            for (key, key_offset, values_node) in keys.iter() {
                 self.pointer.push(key.to_string());
+                if let Some(c) = key.chars().find(|c| !allowed_char(*c)) {
+                    return Err(self.err(
+                        ErrorKind::Characters,
+                        *key_offset,
+                        format!("character U+{:04X} is not allowed in a policy", c as u32),
+                    ));
+                }
                 let raw = self.strings(values_node, key, true).or_else(|e| match &values_node.value {
                     Value::Array(items) if items.is_empty() => Ok(Vec::new()),
                     _ => Err(e),
@@ -746,7 +739,7 @@ fn validate_principal_id(kind: PrincipalKind, id: &str) -> Result<(), String> {
                 "sts" => {
                     resource
                         .strip_prefix("assumed-role/")
-                        .is_some_and(|r| r.split('/').count() == 2 && r.split('/').all(|p| !p.is_empty()))
+                        .is_some_and(|r| r.split('/').count() >= 2 && r.split('/').all(|p| !p.is_empty()))
                         || resource.strip_prefix("federated-user/").is_some_and(|r| !r.is_empty())
                 }
                 _ => false,

@@ -244,16 +244,16 @@ async function runEvaluate(e) {
   if (out.resultType === 'error') {
     return { skipped: true, detail: `iam-simulate refused the input: ${out.errors.message}` };
   }
+  if (out.resultType === 'wildcard') {
+    // A `*` in the request's resource of an action that has resource types: iam-simulate
+    // reads it as a pattern and answers for the resources the policies name, which is
+    // another question than the case's (one request on the literal resource).
+    return { skipped: true, detail: 'iam-simulate reads a * in the request resource as a pattern over resources' };
+  }
   const decision = DECISIONS[out.overallResult];
   const result = { decision };
   if (decision !== 'allowed') {
-    // For a wildcard resource several simulations may run; report the first that denied
-    // the way the overall result says.
-    const analysis =
-      out.resultType === 'single'
-        ? out.result.analysis
-        : (out.results.find((r) => r.analysis.result === out.overallResult) || out.results[0] || {}).analysis;
-    const by = deniedBy(analysis, decision);
+    const by = deniedBy(out.result.analysis, decision);
     if (by) result.deniedBy = by;
   }
   return result;
@@ -301,6 +301,18 @@ function errorKind(message) {
   return undefined;
 }
 
+/** The value at a validator path such as `Statement[0].Effect`, or undefined. */
+function pathValue(doc, p) {
+  let v = doc;
+  for (const part of p.split('.').filter(Boolean)) {
+    const m = part.match(/^([^[]+)(?:\[(\d+)\])?$/);
+    if (!m || v === null || typeof v !== 'object') return undefined;
+    v = v[m[1]];
+    if (m[2] !== undefined) v = Array.isArray(v) ? v[Number(m[2])] : undefined;
+  }
+  return v;
+}
+
 function runParse(p) {
   const validate = VALIDATORS[p.type];
   if (!validate) return { skipped: true, detail: `no iam-policy validator for type ${p.type}` };
@@ -314,8 +326,18 @@ function runParse(p) {
   }
   const errors = validate(doc);
   if (errors.length === 0) return { valid: true };
-  const kind = errorKind(errors[0].message);
-  const out = { valid: false, detail: `${errors[0].path}: ${errors[0].message}` };
+  const first = errors[0];
+  let kind = errorKind(first.message);
+  // The validator words "element absent" and "element wrong" alike; its path tells them
+  // apart: it ends in the element's name only when the element is there.
+  const element = (first.message.match(/^(Effect|Principal|Version) must be/) || [])[1];
+  if (element && !first.path.endsWith(element)) {
+    const notPrincipal = errors.some((e) => e.path === `${first.path}.#NotPrincipal`);
+    kind = notPrincipal ? 'forbidden-element' : 'missing-element';
+  } else if (element === 'Effect') {
+    kind = typeof pathValue(doc, first.path) === 'string' ? 'effect' : 'shape';
+  }
+  const out = { valid: false, detail: `${first.path}: ${first.message}` };
   if (kind) out.errorKind = kind;
   return out;
 }

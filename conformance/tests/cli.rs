@@ -1,0 +1,480 @@
+//! The `iam-conformance` binary against bad input: malformed case files and fake
+//! implementations (POSIX shell scripts) that print garbage, hang, die, skip or error.
+//! Also checks that `--format json` and `--format junit` are well-formed and that
+//! `serve` speaks the protocol.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_iam-conformance");
+
+/// A fresh, empty folder for one test, unique to this process (test runs may
+/// overlap); removed when the test passes, kept for a look when it fails.
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn scratch(name: &str) -> Scratch {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-tests").join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    Scratch(dir)
+}
+
+/// A valid identity policy: the reference evaluator passes these cases too.
+const POLICY: &str =
+    r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}"#;
+
+/// Writes a one-step parse case whose description carries `mode` (the fake reads it).
+fn case(dir: &Path, name: &str, mode: &str, tags: &[&str]) -> PathBuf {
+    case_with_policy(dir, name, mode, tags, POLICY)
+}
+
+fn case_with_policy(dir: &Path, name: &str, mode: &str, tags: &[&str], policy: &str) -> PathBuf {
+    let path = dir.join("cases").join(format!("{name}.json"));
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let text = serde_json::json!({
+        "description": format!("{mode}: a parse case answered by the fake"),
+        "sources": ["regression:cli-test"],
+        "tags": tags,
+        "steps": [{"parse": {"type": "identity", "policy": policy}, "expect": {"valid": true}}],
+    });
+    std::fs::write(&path, serde_json::to_string_pretty(&text).unwrap()).unwrap();
+    path
+}
+
+/// A fake implementation: answers each `run` by the MODE-... marker in the case.
+/// Started as `sh FILE`, so a hung `sleep` is a grandchild of the runner's `sh -c`.
+const FAKE: &str = r#"
+while IFS= read -r line; do
+  case "$line" in
+    *'"cmd":"start"'*)
+      printf '%s\n' '{"implementation":{"name":"fake","version":"0.0","language":"sh"},"supports":["parse"]}' ;;
+    *'"cmd":"stop"'*) exit 0 ;;
+    *'"cmd":"run"'*)
+      seq=$(printf '%s\n' "$line" | sed 's/^{"cmd":"run","seq":\([0-9]*\),.*/\1/')
+      case "$line" in
+        *MODE-PASS*) printf '{"seq":%s,"results":[{"valid":true}]}\n' "$seq" ;;
+        *MODE-FAIL*) printf '{"seq":%s,"results":[{"valid":false,"errorKind":"json"}]}\n' "$seq" ;;
+        *MODE-SKIPCASE*) printf '{"seq":%s,"skipped":true,"message":"parse is not supported here"}\n' "$seq" ;;
+        *MODE-SKIPSTEP*) printf '{"seq":%s,"results":[{"skipped":true}]}\n' "$seq" ;;
+        *MODE-ERRORED*) printf '{"seq":%s,"errored":true,"message":"the fake broke on purpose"}\n' "$seq" ;;
+        *MODE-GARBAGE*) printf 'Traceback (most recent call last): \033[31m<oops> & "x"\n' ;;
+        *MODE-HANG*) sleep 30 & printf '%s\n' "$!" > "$PIDFILE"; wait ;;
+        *MODE-CRASH*) exit 3 ;;
+        *MODE-STALL*) printf '{"seq":%s,"results":[{"valid":true}]}\n' "$seq"; exec sleep 30 ;;
+        *MODE-WRONGSEQ*) printf '{"seq":987654,"results":[{"valid":true}]}\n' ;;
+        *MODE-TOOFEW*) printf '{"seq":%s,"results":[]}\n' "$seq" ;;
+        *) printf '{"seq":%s,"errored":true,"message":"no mode"}\n' "$seq" ;;
+      esac ;;
+  esac
+done
+"#;
+
+fn fake(dir: &Path, body: &str) -> String {
+    let path = dir.join("fake.sh");
+    let mut f = File::create(&path).unwrap();
+    writeln!(f, "PIDFILE='{}'", dir.join("hang.pid").display()).unwrap();
+    f.write_all(body.as_bytes()).unwrap();
+    format!("sh '{}'", path.display())
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    elapsed: Duration,
+}
+
+impl Run {
+    fn closing_line(&self) -> &str {
+        self.stdout.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("")
+    }
+}
+
+/// Runs the binary with output to files (a leaked grandchild holding a pipe cannot
+/// block the test) and a hard limit.
+fn run_bin(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
+    let out_path = dir.join("stdout.txt");
+    let err_path = dir.join("stderr.txt");
+    let start = Instant::now();
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(File::create(&out_path).unwrap())
+        .stderr(File::create(&err_path).unwrap())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        let mut w = child.stdin.take().unwrap();
+        w.write_all(input.as_bytes()).unwrap();
+    }
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("iam-conformance {args:?} did not finish within 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: std::fs::read_to_string(out_path).unwrap(),
+        stderr: std::fs::read_to_string(err_path).unwrap(),
+        elapsed: start.elapsed(),
+    }
+}
+
+fn run_fake(dir: &Path, extra: &[&str]) -> Run {
+    let imp = fake(dir, FAKE);
+    let cases = dir.join("cases");
+    let mut args = vec!["run", "--impl", imp.as_str(), "--timeout", "1"];
+    args.extend_from_slice(extra);
+    args.push(cases.to_str().unwrap());
+    run_bin(dir, &args, None)
+}
+
+#[test]
+fn passed_failed_skipped_and_errored_are_counted_apart() {
+    let dir = scratch("kinds");
+    case(&dir, "a-pass", "MODE-PASS", &["t1"]);
+    case(&dir, "b-fail", "MODE-FAIL", &["t1"]);
+    case(&dir, "c-skipcase", "MODE-SKIPCASE", &["t2"]);
+    case(&dir, "d-skipstep", "MODE-SKIPSTEP", &["t2"]);
+    case(&dir, "e-errored", "MODE-ERRORED", &["t2"]);
+    let r = run_fake(&dir, &[]);
+    assert_eq!(r.closing_line(), "1 passed, 1 failed, 2 skipped, 1 errored", "{}", r.stdout);
+    assert_eq!(r.code, 1, "a failure or an error exits non-zero");
+    assert!(r.stdout.contains("FAIL ") && r.stdout.contains("b-fail.json"), "{}", r.stdout);
+    assert!(r.stdout.contains("valid") && r.stdout.contains("expected true") && r.stdout.contains("false"));
+    assert!(r.stdout.contains("e-errored.json: the fake broke on purpose"), "{}", r.stdout);
+    assert!(r.stdout.contains("implementation: fake"), "the name comes from the start handshake");
+}
+
+#[test]
+fn passes_and_skips_alone_exit_zero() {
+    let dir = scratch("clean");
+    case(&dir, "a-pass", "MODE-PASS", &[]);
+    case(&dir, "b-skip", "MODE-SKIPCASE", &[]);
+    let r = run_fake(&dir, &[]);
+    assert_eq!(r.closing_line(), "1 passed, 0 failed, 1 skipped, 0 errored", "{}", r.stdout);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // A timeout too large to add to a clock is no deadline, not a panic.
+    let imp = fake(&dir, FAKE);
+    let r = run_bin(&dir, &["run", "--impl", &imp, "--timeout", &u64::MAX.to_string(), "cases"], None);
+    assert_eq!(r.closing_line(), "1 passed, 0 failed, 1 skipped, 0 errored", "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn garbage_is_reported_and_the_implementation_restarted() {
+    let dir = scratch("garbage");
+    case(&dir, "a-garbage", "MODE-GARBAGE", &[]);
+    case(&dir, "b-pass", "MODE-PASS", &[]);
+    case(&dir, "c-garbage", "MODE-GARBAGE", &[]);
+    case(&dir, "d-pass", "MODE-PASS", &[]);
+    let r = run_fake(&dir, &[]);
+    assert_eq!(r.closing_line(), "2 passed, 0 failed, 0 skipped, 2 errored", "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("not JSON") && r.stdout.contains("Traceback (most recent call last)"), "{}", r.stdout);
+    assert!(r.stdout.contains(r"\u{1b}[31m<oops>") && !r.stdout.contains('\u{1b}'), "escapes are shown escaped");
+}
+
+#[test]
+fn a_hanging_implementation_times_out_is_killed_and_restarted() {
+    let dir = scratch("hang");
+    case(&dir, "a-hang", "MODE-HANG", &[]);
+    case(&dir, "b-pass", "MODE-PASS", &[]);
+    let r = run_fake(&dir, &[]);
+    assert_eq!(r.closing_line(), "1 passed, 0 failed, 0 skipped, 1 errored", "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("a-hang.json") && r.stdout.contains("no answer within 1s"), "{}", r.stdout);
+    assert!(r.elapsed < Duration::from_secs(10), "took {:?}", r.elapsed);
+    // The whole implementation is gone, not only the `sh -c` that started it.
+    let pid = std::fs::read_to_string(dir.join("hang.pid")).unwrap();
+    let stat = Path::new("/proc").join(pid.trim()).join("stat");
+    if Path::new("/proc/self/stat").exists() {
+        let alive = std::fs::read_to_string(&stat).is_ok_and(|s| {
+            let state = s.rsplit(')').next().unwrap_or("").split_whitespace().next().unwrap_or("");
+            state != "Z" && state != "X"
+        });
+        assert!(!alive, "the hung implementation's child {} is still running", pid.trim());
+    }
+}
+
+#[test]
+fn an_implementation_that_stops_reading_is_caught_by_the_timeout() {
+    // After answering, the fake stops reading stdin; the next case is larger than a
+    // pipe buffer, so writing it would block if writes were not timed too.
+    let dir = scratch("stall");
+    case(&dir, "a-stall", "MODE-STALL", &[]);
+    let big = format!("{}{POLICY}", " ".repeat(300_000));
+    case_with_policy(&dir, "b-big", "MODE-PASS", &[], &big);
+    case(&dir, "c-pass", "MODE-PASS", &[]);
+    let r = run_fake(&dir, &[]);
+    assert_eq!(r.closing_line(), "2 passed, 0 failed, 0 skipped, 1 errored", "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("b-big.json: no answer within 1s"), "{}", r.stdout);
+    assert!(r.elapsed < Duration::from_secs(10), "took {:?}", r.elapsed);
+}
+
+#[test]
+fn an_implementation_that_dies_mid_run_is_restarted() {
+    let dir = scratch("crash");
+    case(&dir, "a-pass", "MODE-PASS", &[]);
+    case(&dir, "b-crash", "MODE-CRASH", &[]);
+    case(&dir, "c-pass", "MODE-PASS", &[]);
+    case(&dir, "d-crash", "MODE-CRASH", &[]);
+    let r = run_fake(&dir, &[]);
+    assert_eq!(r.closing_line(), "2 passed, 0 failed, 0 skipped, 2 errored", "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("b-crash.json: the implementation exited (exit status: 3)"), "{}", r.stdout);
+}
+
+#[test]
+fn wrong_seq_and_wrong_result_count_are_errors() {
+    let dir = scratch("wrong");
+    case(&dir, "a-wrongseq", "MODE-WRONGSEQ", &[]);
+    case(&dir, "b-toofew", "MODE-TOOFEW", &[]);
+    case(&dir, "c-pass", "MODE-PASS", &[]);
+    let r = run_fake(&dir, &[]);
+    assert_eq!(r.closing_line(), "1 passed, 0 failed, 0 skipped, 2 errored", "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("wrong seq"), "{}", r.stdout);
+    assert!(r.stdout.contains("0 results for 1 steps"), "{}", r.stdout);
+}
+
+#[test]
+fn an_implementation_that_exits_at_once_stops_the_run() {
+    let dir = scratch("exit");
+    case(&dir, "a-pass", "MODE-PASS", &[]);
+    for imp in ["exit 0", "exit 7", "/nonexistent/implementation --flag"] {
+        let r = run_bin(&dir, &["run", "--impl", imp, "--timeout", "1", "cases"], None);
+        assert_eq!(r.code, 2, "{imp}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains("error:") && r.stderr.contains("exited"), "{imp}: {}", r.stderr);
+        assert!(!r.stdout.contains("passed,"), "no closing line when nothing could run: {}", r.stdout);
+    }
+}
+
+#[test]
+fn garbage_or_silence_instead_of_the_handshake_stops_the_run() {
+    let dir = scratch("badstart");
+    case(&dir, "a-pass", "MODE-PASS", &[]);
+    let r = run_bin(&dir, &["run", "--impl", "echo hello; cat >/dev/null", "--timeout", "1", "cases"], None);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("not JSON") && r.stderr.contains("hello"), "{}", r.stderr);
+    let r = run_bin(&dir, &["run", "--impl", "sleep 30", "--timeout", "1", "cases"], None);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("no answer within 1s"), "{}", r.stderr);
+    assert!(r.elapsed < Duration::from_secs(10), "took {:?}", r.elapsed);
+}
+
+#[test]
+fn a_malformed_case_file_is_reported_with_its_file_and_location() {
+    let dir = scratch("malformed");
+    let cases = dir.join("cases");
+    case(&dir, "a-pass", "MODE-PASS", &[]);
+    std::fs::write(
+        cases.join("b-typo.json"),
+        "{\"description\": \"x\", \"sources\": [\"a\"],\n \"steps\": [{\"parse\": {\"type\": \"identity\", \"policy\": \"{}\"},\n   \"expect\": {\"valid\": true, \"decison\": \"allowed\"}}]}\n",
+    )
+    .unwrap();
+    std::fs::write(cases.join("c-truncated.json"), "{\"description\": \"x\",\n \"sources\": [\"a\"").unwrap();
+    std::fs::write(cases.join("d-nokind.json"), r#"{"description": "x", "sources": ["a"], "steps": [{"expect": {}}]}"#)
+        .unwrap();
+    // Against the reference evaluator and against a fake: the file is never sent.
+    for imp in [None, Some(fake(&dir, FAKE))] {
+        let mut args = vec!["run"];
+        if let Some(i) = &imp {
+            args.extend(["--impl", i.as_str()]);
+        }
+        args.push("cases");
+        let r = run_bin(&dir, &args, None);
+        assert_eq!(r.closing_line(), "1 passed, 0 failed, 0 skipped, 3 errored", "{}{}", r.stdout, r.stderr);
+        assert_eq!(r.code, 1);
+        let line = |name: &str| r.stdout.lines().find(|l| l.contains(name)).unwrap_or("").to_string();
+        let typo = line("b-typo.json");
+        assert!(typo.starts_with("ERROR") && typo.contains("line 3") && typo.contains("decison"), "{typo}");
+        let truncated = line("c-truncated.json");
+        assert!(truncated.contains("line 2") && truncated.contains("EOF"), "{truncated}");
+        let nokind = line("d-nokind.json");
+        assert!(nokind.contains("step 1") && nokind.contains("no action key"), "{nokind}");
+    }
+}
+
+#[test]
+fn json_output_is_well_formed_and_consistent() {
+    let dir = scratch("json");
+    case(&dir, "a-pass", "MODE-PASS", &["t1", "uncertain"]);
+    case(&dir, "b-fail", "MODE-FAIL", &["t1"]);
+    case(&dir, "c-skip", "MODE-SKIPCASE", &["t2"]);
+    case(&dir, "d-errored", "MODE-GARBAGE", &["t2"]);
+    let r = run_fake(&dir, &["--format", "json"]);
+    assert_eq!(r.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
+    assert_eq!(v["implementation"]["name"], "fake");
+    assert_eq!(v["summary"], serde_json::json!({"passed": 1, "failed": 1, "skipped": 1, "errored": 1}));
+    assert_eq!(v["tags"]["t1"], serde_json::json!({"passed": 1, "failed": 1, "skipped": 0, "errored": 0}));
+    assert_eq!(v["areas"]["cases"]["failed"], 1);
+    let cases = v["cases"].as_array().unwrap();
+    let statuses: Vec<&str> = cases.iter().map(|c| c["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["passed", "failed", "skipped", "errored"]);
+    assert_eq!(
+        cases[1]["mismatches"],
+        serde_json::json!([{"step": 1, "field": "valid", "expected": true, "actual": false}])
+    );
+    assert!(cases[3]["message"].as_str().unwrap().contains("not JSON"));
+    // And `report` reads it back.
+    std::fs::write(dir.join("fake.json"), &r.stdout).unwrap();
+    let rep = run_bin(&dir, &["report", "fake.json", "-o", "out.html"], None);
+    assert_eq!(rep.code, 0, "{}", rep.stderr);
+    assert!(std::fs::read_to_string(dir.join("out.html")).unwrap().contains("b-fail.json"));
+}
+
+/// A small XML well-formedness check: one root element, balanced tags, quoted
+/// attributes, only known entities, no characters XML 1.0 cannot hold.
+fn check_xml(doc: &str) -> Result<usize, String> {
+    fn check_text(t: &str) -> Result<(), String> {
+        if let Some(c) = t.chars().find(|&c| c < ' ' && !matches!(c, '\t' | '\n' | '\r')) {
+            return Err(format!("control character {:?}", c));
+        }
+        let mut rest = t;
+        while let Some(i) = rest.find('&') {
+            rest = &rest[i + 1..];
+            let end = rest.find(';').ok_or("& without ;")?;
+            let name = &rest[..end];
+            let ok = matches!(name, "amp" | "lt" | "gt" | "quot" | "apos")
+                || name.strip_prefix('#').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            if !ok {
+                return Err(format!("bad entity &{name};"));
+            }
+        }
+        if t.contains('<') {
+            return Err("< in text".to_string());
+        }
+        Ok(())
+    }
+    let body = doc.strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>").ok_or("no XML declaration")?;
+    let mut stack: Vec<String> = Vec::new();
+    let mut roots = 0;
+    let mut elements = 0;
+    let mut rest = body;
+    while let Some(open) = rest.find('<') {
+        let text = &rest[..open];
+        if stack.is_empty() && !text.trim().is_empty() {
+            return Err(format!("text outside the root: {text:?}"));
+        }
+        check_text(text)?;
+        let close = rest[open..].find('>').ok_or("unclosed tag")? + open;
+        let tag = &rest[open + 1..close];
+        rest = &rest[close + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            if stack.pop().as_deref() != Some(name) {
+                return Err(format!("</{name}> does not close the open element"));
+            }
+            continue;
+        }
+        let self_closing = tag.ends_with('/');
+        let tag = tag.trim_end_matches('/');
+        let (name, mut attrs) = tag.split_once(' ').unwrap_or((tag, ""));
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(format!("bad element name {name:?}"));
+        }
+        loop {
+            attrs = attrs.trim_start();
+            if attrs.is_empty() {
+                break;
+            }
+            let (key, after) = attrs.split_once("=\"").ok_or_else(|| format!("bad attribute in <{tag}>"))?;
+            if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return Err(format!("bad attribute name {key:?}"));
+            }
+            let end = after.find('"').ok_or("unterminated attribute")?;
+            check_text(&after[..end])?;
+            attrs = &after[end + 1..];
+        }
+        if stack.is_empty() {
+            roots += 1;
+        }
+        elements += 1;
+        if !self_closing {
+            stack.push(name.to_string());
+        }
+    }
+    if !rest.trim().is_empty() || !stack.is_empty() || roots != 1 {
+        return Err(format!("unbalanced document: open {stack:?}, {roots} roots"));
+    }
+    Ok(elements)
+}
+
+#[test]
+fn the_xml_checker_rejects_broken_documents() {
+    let decl = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+    assert_eq!(check_xml(&format!("{decl}<a x=\"1\"><b/>t &amp; u</a>\n")), Ok(2));
+    for bad in ["<a><b></a></b>", "<a>x < y</a>", "<a x=\"&foo;\"/>", "<a>\u{1b}</a>", "<a/><b/>", "<a>"] {
+        assert!(check_xml(&format!("{decl}{bad}")).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn junit_output_is_well_formed_xml() {
+    let dir = scratch("junit");
+    case(&dir, "a-pass", "MODE-PASS", &[]);
+    case(&dir, "b-fail", "MODE-FAIL <&\"'>", &[]);
+    case(&dir, "c-skip", "MODE-SKIPCASE", &[]);
+    case(&dir, "d-garbage", "MODE-GARBAGE", &[]);
+    let r = run_fake(&dir, &["--format", "junit"]);
+    assert_eq!(r.code, 1);
+    let elements = check_xml(&r.stdout).unwrap_or_else(|e| panic!("{e}:\n{}", r.stdout));
+    assert_eq!(elements, 1 + 4 + 3, "testsuite, 4 testcases, failure, skipped, error:\n{}", r.stdout);
+    assert!(r.stdout.contains("tests=\"4\" failures=\"1\" errors=\"1\" skipped=\"1\""), "{}", r.stdout);
+    assert!(r.stdout.contains("MODE-FAIL &lt;&amp;&quot;&apos;&gt;"), "{}", r.stdout);
+}
+
+#[test]
+fn serve_answers_the_protocol() {
+    let dir = scratch("serve");
+    let case = serde_json::json!({
+        "description": "x", "sources": ["regression:cli-test"],
+        "steps": [
+            {"parse": {"type": "identity", "policy": "{not json"}, "expect": {"valid": false}},
+            {"evaluate": {"principal": "arn:aws:iam::111122223333:user/alice", "action": "s3:GetObject",
+                          "resource": "arn:aws:s3:::b/k", "identityPolicies": []},
+             "expect": {"decision": "implicitDeny"}}
+        ]
+    });
+    let input = format!(
+        "{}\n{}\nnot json at all\n{}\n{}\n",
+        serde_json::json!({"cmd": "start", "version": 1}),
+        serde_json::json!({"cmd": "run", "seq": 5, "case": case}),
+        serde_json::json!({"cmd": "stop"}),
+        serde_json::json!({"cmd": "run", "seq": 6, "case": case}),
+    );
+    let r = run_bin(&dir, &["serve"], Some(&input));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let replies: Vec<serde_json::Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(replies.len(), 3, "start, run, the garbage line; nothing after stop: {}", r.stdout);
+    assert_eq!(replies[0]["implementation"]["name"], "iam-evaluator");
+    assert_eq!(replies[1]["seq"], 5);
+    assert_eq!(replies[1]["results"][0]["valid"], false);
+    assert_eq!(replies[1]["results"][0]["errorKind"], "json");
+    assert_eq!(replies[1]["results"][1]["decision"], "implicitDeny");
+    assert_eq!(replies[2]["errored"], true);
+}
