@@ -170,3 +170,31 @@ fn s3_objects_use_their_bucket_entry(
     let results = run_case(&parse_case(&case.to_string()).unwrap(), false).unwrap();
     assert_eq!(results[0].result.fields.decision.as_deref(), Some(expected));
 }
+
+#[rstest]
+// R6.1, R9.2: the root user has full access in its account, except that SCPs bind a
+// member account's root user and never the management account's.
+#[case("111122223333", "explicitDeny")]
+#[case("999999999999", "allowed")]
+fn root_users_and_scps(#[case] account: &str, #[case] expected: &str) {
+    let case = json!({
+        "description": "root", "sources": ["regression:root-scp"],
+        "world": {"organization": {
+            "id": "o-a1b2c3d4e5", "managementAccount": "999999999999",
+            "accounts": {"111122223333": ["r-root"]},
+            "scps": {"r-root": [{"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "*", "Resource": "*"},
+                {"Effect": "Deny", "Action": "s3:DeleteBucket", "Resource": "*"}]}]}
+        }},
+        "steps": [
+            {"request": {"as": format!("arn:aws:iam::{account}:root"), "action": "s3:DeleteBucket",
+                         "resource": "arn:aws:s3:::b", "resourceAccount": account}, "expect": {}},
+            {"assumeRole": {"as": format!("arn:aws:iam::{account}:root"), "roleArn": format!("arn:aws:iam::{account}:role/any"),
+                            "roleSessionName": "root-call"}, "expect": {}}
+        ]
+    });
+    let results = run_case(&parse_case(&case.to_string()).unwrap(), false).unwrap();
+    assert_eq!(results[0].result.fields.decision.as_deref(), Some(expected));
+    // U13: roles may not be assumed by the root user.
+    assert_eq!(results[1].result.fields.error.as_deref(), Some("AccessDenied"));
+}

@@ -21,31 +21,22 @@ enum Tok {
 /// A run of the pattern between two `*`s.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Segment {
-    /// Literal bytes only (ASCII-folded to lower case in a case-insensitive glob), so
-    /// the segment is compared as a slice and searched with a substring search.
-    Lit(Box<[u8]>),
-    /// At least one `?`; byte tokens are whole UTF-8 characters.
+    /// Literal bytes only: the byte range `start..end` of the glob's source text, so
+    /// that the segment needs no allocation of its own, compares as a slice and is
+    /// searched with a substring search. A case-insensitive glob folds both sides
+    /// when comparing.
+    Lit { start: usize, end: usize },
+    /// At least one `?`. Byte tokens are whole UTF-8 characters, ASCII-folded to
+    /// lower case in a case-insensitive glob.
     Toks(Box<[Tok]>),
 }
 
 impl Segment {
-    /// Builds a segment from tokens: `Lit` exactly when there is no `?`.
-    fn from_toks(toks: Vec<Tok>) -> Segment {
-        if toks.iter().all(|t| matches!(t, Tok::Byte(_))) {
-            Segment::Lit(toks.iter().filter_map(|t| if let Tok::Byte(b) = t { Some(*b) } else { None }).collect())
-        } else {
-            Segment::Toks(toks.into_boxed_slice())
-        }
-    }
-
-    /// Builds a segment from wildcard text without `*` (a `?` is one character).
-    fn from_wild(piece: &str, ci: bool) -> Segment {
+    /// The segment for `source[start..end]`, wildcard text without `*`.
+    fn wild(source: &str, start: usize, end: usize, ci: bool) -> Segment {
+        let piece = source.get(start..end).unwrap_or("");
         if !piece.contains('?') {
-            let mut bytes: Box<[u8]> = piece.as_bytes().into();
-            if ci {
-                bytes.make_ascii_lowercase();
-            }
-            return Segment::Lit(bytes);
+            return Segment::Lit { start, end };
         }
         let mut toks = Vec::with_capacity(piece.len());
         for c in piece.chars() {
@@ -63,7 +54,7 @@ impl Segment {
 
     fn is_empty(&self) -> bool {
         match self {
-            Segment::Lit(b) => b.is_empty(),
+            Segment::Lit { start, end } => start >= end,
             Segment::Toks(t) => t.is_empty(),
         }
     }
@@ -71,21 +62,8 @@ impl Segment {
     /// The fewest input bytes the segment can match.
     fn min_len(&self) -> usize {
         match self {
-            Segment::Lit(b) => b.len(),
+            Segment::Lit { start, end } => end.saturating_sub(*start),
             Segment::Toks(t) => t.len(),
-        }
-    }
-
-    fn fold(&mut self) {
-        match self {
-            Segment::Lit(b) => b.make_ascii_lowercase(),
-            Segment::Toks(toks) => {
-                for tok in toks.iter_mut() {
-                    if let Tok::Byte(b) = tok {
-                        *b = b.to_ascii_lowercase();
-                    }
-                }
-            }
         }
     }
 }
@@ -105,33 +83,61 @@ pub struct Glob {
     min_len: usize,
 }
 
+/// Where a segment being built by [`GlobBuilder`] stands.
+#[derive(Debug)]
+enum Pending {
+    /// Literal so far: it starts at this byte of the source.
+    Lit(usize),
+    /// Has a `?`: its tokens so far.
+    Toks(Vec<Tok>),
+}
+
 /// Builds a pattern from parts: literal text (where `*` and `?` are ordinary
 /// characters) and wildcard text. Used for policy variables, whose resolved values
 /// are inserted literally.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct GlobBuilder {
     segments: Vec<Segment>,
-    current: Vec<Tok>,
+    current: Pending,
     source: String,
+}
+
+impl Default for GlobBuilder {
+    fn default() -> Self {
+        GlobBuilder::new()
+    }
 }
 
 impl GlobBuilder {
     /// An empty builder.
     pub fn new() -> GlobBuilder {
-        GlobBuilder::default()
+        GlobBuilder { segments: Vec::new(), current: Pending::Lit(0), source: String::new() }
     }
 
     /// Appends text in which `*` and `?` are wildcards.
     pub fn wild(&mut self, text: &str) -> &mut Self {
-        self.source.push_str(text);
         for c in text.chars() {
             match c {
                 '*' => {
-                    let done = std::mem::take(&mut self.current);
-                    self.segments.push(Segment::from_toks(done));
+                    let end = self.source.len();
+                    let done = std::mem::replace(&mut self.current, Pending::Lit(end + 1));
+                    self.segments.push(match done {
+                        Pending::Lit(start) => Segment::Lit { start, end },
+                        Pending::Toks(toks) => Segment::Toks(toks.into_boxed_slice()),
+                    });
+                    self.source.push('*');
                 }
-                '?' => self.current.push(Tok::AnyChar),
-                other => self.push_char(other),
+                '?' => {
+                    if let Pending::Lit(start) = self.current {
+                        let bytes = self.source.get(start..).unwrap_or("").bytes();
+                        self.current = Pending::Toks(bytes.map(Tok::Byte).collect());
+                    }
+                    if let Pending::Toks(toks) = &mut self.current {
+                        toks.push(Tok::AnyChar);
+                    }
+                    self.source.push('?');
+                }
+                other => self.push_literal(other.encode_utf8(&mut [0u8; 4])),
             }
         }
         self
@@ -139,42 +145,70 @@ impl GlobBuilder {
 
     /// Appends text matched literally.
     pub fn literal(&mut self, text: &str) -> &mut Self {
-        self.source.push_str(text);
-        self.current.extend(text.bytes().map(Tok::Byte));
+        self.push_literal(text);
         self
     }
 
-    fn push_char(&mut self, c: char) {
-        let mut buf = [0u8; 4];
-        self.current.extend(c.encode_utf8(&mut buf).bytes().map(Tok::Byte));
+    fn push_literal(&mut self, text: &str) {
+        if let Pending::Toks(toks) = &mut self.current {
+            toks.extend(text.bytes().map(Tok::Byte));
+        }
+        self.source.push_str(text);
     }
 
     /// Finishes the pattern.
     pub fn build(mut self, case_insensitive: bool) -> Glob {
-        self.segments.push(Segment::from_toks(self.current));
+        let end = self.source.len();
+        self.segments.push(match self.current {
+            Pending::Lit(start) => Segment::Lit { start, end },
+            Pending::Toks(toks) => Segment::Toks(toks.into_boxed_slice()),
+        });
         if case_insensitive {
             for seg in &mut self.segments {
-                seg.fold();
+                if let Segment::Toks(toks) = seg {
+                    for tok in toks.iter_mut() {
+                        if let Tok::Byte(b) = tok {
+                            *b = b.to_ascii_lowercase();
+                        }
+                    }
+                }
             }
         }
-        Glob::from_segments(self.source, case_insensitive, self.segments)
+        let min_len = self.segments.iter().map(Segment::min_len).sum();
+        let last = if self.segments.len() > 1 { self.segments.pop() } else { None };
+        let mut rest = self.segments.into_iter();
+        let first = rest.next().unwrap_or(Segment::Lit { start: 0, end: 0 });
+        Glob { source: self.source, case_insensitive, first, middle: rest.collect(), last, min_len }
     }
 }
 
 impl Glob {
     /// Compiles `pattern` (`*` and `?` are wildcards). `case_insensitive` folds ASCII case.
     pub fn new(pattern: &str, case_insensitive: bool) -> Glob {
-        let segments = pattern.split('*').map(|piece| Segment::from_wild(piece, case_insensitive)).collect();
-        Glob::from_segments(pattern.to_string(), case_insensitive, segments)
-    }
-
-    /// `segments` are the pattern split at its `*`s (at least one).
-    fn from_segments(source: String, case_insensitive: bool, mut segments: Vec<Segment>) -> Glob {
-        let min_len = segments.iter().map(Segment::min_len).sum();
-        let last = if segments.len() > 1 { segments.pop() } else { None };
-        let mut rest = segments.into_iter();
-        let first = rest.next().unwrap_or(Segment::Lit(Box::default()));
-        Glob { source, case_insensitive, first, middle: rest.collect(), last, min_len }
+        let ci = case_insensitive;
+        let mut stars = memchr::memchr_iter(b'*', pattern.as_bytes());
+        let Some(first_star) = stars.next() else {
+            let first = Segment::wild(pattern, 0, pattern.len(), ci);
+            let min_len = first.min_len();
+            return Glob {
+                source: pattern.to_string(),
+                case_insensitive,
+                first,
+                middle: Box::default(),
+                last: None,
+                min_len,
+            };
+        };
+        let first = Segment::wild(pattern, 0, first_star, ci);
+        let mut middle = Vec::new();
+        let mut start = first_star + 1;
+        for star in stars {
+            middle.push(Segment::wild(pattern, start, star, ci));
+            start = star + 1;
+        }
+        let last = Segment::wild(pattern, start, pattern.len(), ci);
+        let min_len = first.min_len() + middle.iter().map(Segment::min_len).sum::<usize>() + last.min_len();
+        Glob { source: pattern.to_string(), case_insensitive, first, middle: middle.into(), last: Some(last), min_len }
     }
 
     /// The pattern text as written.
@@ -189,7 +223,7 @@ impl Glob {
 
     /// True when the pattern has no wildcard.
     pub fn is_literal(&self) -> bool {
-        self.last.is_none() && matches!(self.first, Segment::Lit(_))
+        self.last.is_none() && matches!(self.first, Segment::Lit { .. })
     }
 
     /// True when the pattern folds ASCII case.
@@ -197,20 +231,25 @@ impl Glob {
         self.case_insensitive
     }
 
-    /// For a pattern without wildcards, its bytes (ASCII-folded to lower case when the
-    /// glob is case-insensitive): the only input it matches, up to that folding.
+    /// The literal bytes of a segment.
+    fn lit(&self, start: usize, end: usize) -> &[u8] {
+        self.source.as_bytes().get(start..end).unwrap_or_default()
+    }
+
+    /// For a pattern without wildcards, its bytes as written: the only input it
+    /// matches (up to ASCII case when the glob is case-insensitive).
     pub(crate) fn literal_bytes(&self) -> Option<&[u8]> {
         match (&self.first, &self.last) {
-            (Segment::Lit(b), None) => Some(b),
+            (Segment::Lit { start, end }, None) => Some(self.lit(*start, *end)),
             _ => None,
         }
     }
 
-    /// The literal bytes every match starts with (folded as in [`Glob::literal_bytes`]):
-    /// the pattern up to its first `*` or `?`.
+    /// The literal bytes every match starts with (up to ASCII case when the glob is
+    /// case-insensitive): the pattern up to its first `*` or `?`.
     pub(crate) fn leading_literal(&self) -> std::borrow::Cow<'_, [u8]> {
         match &self.first {
-            Segment::Lit(b) => std::borrow::Cow::Borrowed(b),
+            Segment::Lit { start, end } => std::borrow::Cow::Borrowed(self.lit(*start, *end)),
             Segment::Toks(toks) => std::borrow::Cow::Owned(
                 toks.iter().map_while(|t| if let Tok::Byte(b) = t { Some(*b) } else { None }).collect(),
             ),
@@ -223,20 +262,89 @@ impl Glob {
         if input.len() < self.min_len {
             return false;
         }
-        let ci = self.case_insensitive;
         let Some(last) = &self.last else {
             // No star: the single segment must match the whole input.
-            return match_at(&self.first, input, 0, ci) == Some(input.len());
+            return self.match_at(&self.first, input, 0) == Some(input.len());
         };
-        let Some(mut pos) = match_at(&self.first, input, 0, ci) else { return false };
+        let Some(mut pos) = self.match_at(&self.first, input, 0) else { return false };
         for seg in self.middle.iter() {
-            match find(seg, input, pos, ci) {
+            match self.find(seg, input, pos) {
                 Some(end) => pos = end,
                 None => return false,
             }
         }
         // The last segment must match a suffix that starts at or after `pos`.
-        match_suffix(last, input, pos, ci)
+        self.match_suffix(last, input, pos)
+    }
+
+    /// Compares input bytes with literal pattern bytes.
+    fn slice_eq(&self, input: &[u8], pat: &[u8]) -> bool {
+        if self.case_insensitive {
+            input.eq_ignore_ascii_case(pat)
+        } else {
+            input == pat
+        }
+    }
+
+    /// Matches `seg` at `start`; returns the end position.
+    fn match_at(&self, seg: &Segment, input: &[u8], start: usize) -> Option<usize> {
+        match seg {
+            Segment::Lit { start: s, end: e } => {
+                let pat = self.lit(*s, *e);
+                let end = start.checked_add(pat.len())?;
+                self.slice_eq(input.get(start..end)?, pat).then_some(end)
+            }
+            Segment::Toks(toks) => match_toks_at(toks, input, start, self.case_insensitive),
+        }
+    }
+
+    /// Finds the leftmost match of `seg` at or after `from`; returns its end.
+    fn find(&self, seg: &Segment, input: &[u8], from: usize) -> Option<usize> {
+        if seg.is_empty() {
+            return Some(from);
+        }
+        let hay = input.get(from..)?;
+        let ci = self.case_insensitive;
+        match seg {
+            Segment::Lit { start, end } => {
+                let pat = self.lit(*start, *end);
+                let at = if !ci {
+                    // memmem runs in linear time in the worst case.
+                    memchr::memmem::find(hay, pat)
+                } else if pat.len() >= KMP_MIN {
+                    kmp_find_folded(hay, pat)
+                } else {
+                    find_folded_short(hay, pat)
+                };
+                at.map(|i| from + i + pat.len())
+            }
+            Segment::Toks(toks) => {
+                // A segment with `?`: tried at each character boundary, at most
+                // input length times segment length steps.
+                let mut start = from;
+                while start < input.len() {
+                    if let Some(end) = match_toks_at(toks, input, start, ci) {
+                        return Some(end);
+                    }
+                    // Advance to the next character boundary so `?` never splits a character.
+                    start += input.get(start).map(|&b| char_len(b)).unwrap_or(1);
+                }
+                None
+            }
+        }
+    }
+
+    /// Does `seg` match a suffix of `input` that starts at or after `from`?
+    fn match_suffix(&self, seg: &Segment, input: &[u8], from: usize) -> bool {
+        match seg {
+            Segment::Lit { start, end } => {
+                let pat = self.lit(*start, *end);
+                let n = pat.len();
+                input.len() >= from.saturating_add(n)
+                    && input.get(input.len() - n..).is_some_and(|s| self.slice_eq(s, pat))
+            }
+            Segment::Toks(toks) => match_toks_suffix(toks, input, from, self.case_insensitive),
+        }
     }
 }
 
@@ -255,26 +363,6 @@ fn byte_eq(pat: u8, input: u8, ci: bool) -> bool {
         pat == input.to_ascii_lowercase()
     } else {
         pat == input
-    }
-}
-
-/// Compares input bytes with (already folded) literal pattern bytes.
-fn slice_eq(input: &[u8], pat: &[u8], ci: bool) -> bool {
-    if ci {
-        input.eq_ignore_ascii_case(pat)
-    } else {
-        input == pat
-    }
-}
-
-/// Matches `seg` at `start`; returns the end position.
-fn match_at(seg: &Segment, input: &[u8], start: usize, ci: bool) -> Option<usize> {
-    match seg {
-        Segment::Lit(pat) => {
-            let end = start.checked_add(pat.len())?;
-            slice_eq(input.get(start..end)?, pat, ci).then_some(end)
-        }
-        Segment::Toks(toks) => match_toks_at(toks, input, start, ci),
     }
 }
 
@@ -300,74 +388,79 @@ fn match_toks_at(toks: &[Tok], input: &[u8], start: usize, ci: bool) -> Option<u
     Some(pos)
 }
 
+/// Does `toks` match a suffix of `input` that starts at or after `from`? Byte tokens
+/// are whole characters and `?` is one character, so the suffix is found by matching
+/// the tokens backwards from the end of the input.
+fn match_toks_suffix(toks: &[Tok], input: &[u8], from: usize, ci: bool) -> bool {
+    let mut pos = input.len();
+    for tok in toks.iter().rev() {
+        match tok {
+            Tok::Byte(b) => {
+                let Some(prev) = pos.checked_sub(1) else { return false };
+                if !input.get(prev).is_some_and(|&i| byte_eq(*b, i, ci)) {
+                    return false;
+                }
+                pos = prev;
+            }
+            Tok::AnyChar => {
+                // Step back over continuation bytes to the character's first byte.
+                loop {
+                    let Some(prev) = pos.checked_sub(1) else { return false };
+                    pos = prev;
+                    if !input.get(pos).is_some_and(|&b| (0x80..0xC0).contains(&b)) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    pos >= from
+}
+
 /// Literal segments at least this long are searched case-insensitively with
 /// Knuth-Morris-Pratt, so that the search stays linear in the input.
 const KMP_MIN: usize = 32;
 
-/// Finds the leftmost match of `seg` at or after `from`; returns its end.
-fn find(seg: &Segment, input: &[u8], from: usize, ci: bool) -> Option<usize> {
-    if seg.is_empty() {
-        return Some(from);
-    }
-    let hay = input.get(from..)?;
-    match seg {
-        // memmem runs in linear time in the worst case.
-        Segment::Lit(pat) if !ci => memchr::memmem::find(hay, pat).map(|i| from + i + pat.len()),
-        Segment::Lit(pat) if pat.len() >= KMP_MIN => kmp_find_folded(hay, pat).map(|i| from + i + pat.len()),
-        Segment::Lit(pat) => {
-            // Short folded literal: candidates are the positions of its first byte in
-            // either case.
-            let first = *pat.first()?;
-            let upper = first.to_ascii_uppercase();
-            let mut at = 0;
-            while let Some(i) = memchr::memchr2(first, upper, hay.get(at..)?) {
-                let start = at + i;
-                if hay.get(start..start + pat.len()).is_some_and(|s| s.eq_ignore_ascii_case(pat)) {
-                    return Some(from + start + pat.len());
-                }
-                at = start + 1;
-            }
-            None
+/// Leftmost occurrence of a short `pat` in `hay`, ASCII case-insensitively: the
+/// candidates are the positions of its first byte in either case.
+fn find_folded_short(hay: &[u8], pat: &[u8]) -> Option<usize> {
+    let first = pat.first()?.to_ascii_lowercase();
+    let upper = first.to_ascii_uppercase();
+    let mut at = 0;
+    while let Some(i) = memchr::memchr2(first, upper, hay.get(at..)?) {
+        let start = at + i;
+        if hay.get(start..start + pat.len()).is_some_and(|s| s.eq_ignore_ascii_case(pat)) {
+            return Some(start);
         }
-        Segment::Toks(toks) => {
-            // A segment with `?`: tried at each character boundary, at most
-            // input length times segment length steps.
-            let mut start = from;
-            while start < input.len() {
-                if let Some(end) = match_toks_at(toks, input, start, ci) {
-                    return Some(end);
-                }
-                // Advance to the next character boundary so `?` never splits a character.
-                start += input.get(start).map(|&b| char_len(b)).unwrap_or(1);
-            }
-            None
-        }
+        at = start + 1;
     }
+    None
 }
 
-/// Leftmost occurrence of the folded `pat` in `hay` compared ASCII case-insensitively
+/// Leftmost occurrence of `pat` in `hay`, ASCII case-insensitively
 /// (Knuth-Morris-Pratt: linear in `hay` plus `pat`).
 fn kmp_find_folded(hay: &[u8], pat: &[u8]) -> Option<usize> {
+    let at = |i: usize| pat.get(i).map(u8::to_ascii_lowercase);
     // fail[i]: length of the longest proper border of pat[..=i].
     let mut fail = vec![0usize; pat.len()];
     let mut k = 0;
     for i in 1..pat.len() {
-        let c = *pat.get(i)?;
-        while k > 0 && pat.get(k) != Some(&c) {
+        let c = at(i);
+        while k > 0 && at(k) != c {
             k = *fail.get(k - 1)?;
         }
-        if pat.get(k) == Some(&c) {
+        if at(k) == c {
             k += 1;
         }
         *fail.get_mut(i)? = k;
     }
     let mut k = 0;
     for (i, &b) in hay.iter().enumerate() {
-        let c = b.to_ascii_lowercase();
-        while k > 0 && pat.get(k) != Some(&c) {
+        let c = Some(b.to_ascii_lowercase());
+        while k > 0 && at(k) != c {
             k = *fail.get(k - 1)?;
         }
-        if pat.get(k) == Some(&c) {
+        if at(k) == c {
             k += 1;
             if k == pat.len() {
                 return Some(i + 1 - k);
@@ -375,43 +468,6 @@ fn kmp_find_folded(hay: &[u8], pat: &[u8]) -> Option<usize> {
         }
     }
     None
-}
-
-/// Does `seg` match a suffix of `input` that starts at or after `from`?
-fn match_suffix(seg: &Segment, input: &[u8], from: usize, ci: bool) -> bool {
-    match seg {
-        Segment::Lit(pat) => {
-            let n = pat.len();
-            input.len() >= from.saturating_add(n) && input.get(input.len() - n..).is_some_and(|s| slice_eq(s, pat, ci))
-        }
-        Segment::Toks(toks) => {
-            // Byte tokens are whole characters and `?` is one character, so the suffix
-            // is found by matching the tokens backwards from the end of the input.
-            let mut pos = input.len();
-            for tok in toks.iter().rev() {
-                match tok {
-                    Tok::Byte(b) => {
-                        let Some(prev) = pos.checked_sub(1) else { return false };
-                        if !input.get(prev).is_some_and(|&i| byte_eq(*b, i, ci)) {
-                            return false;
-                        }
-                        pos = prev;
-                    }
-                    Tok::AnyChar => {
-                        // Step back over continuation bytes to the character's first byte.
-                        loop {
-                            let Some(prev) = pos.checked_sub(1) else { return false };
-                            pos = prev;
-                            if !input.get(pos).is_some_and(|&b| (0x80..0xC0).contains(&b)) {
-                                break;
-                            }
-                        }
-                    }
-                }
-            }
-            pos >= from
-        }
-    }
 }
 
 /// A naive recursive reference matcher, exponential in the worst case; used only by

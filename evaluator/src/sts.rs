@@ -229,6 +229,13 @@ impl World {
         let parent = match caller {
             Caller::Session(s) => Some(*s),
             Caller::User(_) => None,
+            Caller::Root(_) => {
+                // U13: roles may not be assumed by the root user.
+                let request = self.assume_request(caller, &principal, params, BTreeMap::new(), "sts:AssumeRole")?;
+                let decision =
+                    Decision { outcome: Outcome::ImplicitDeny, denied_by: Some(Layer::TrustPolicy), trace: None };
+                return Err(StsError::AccessDenied { request: Box::new(request), decision });
+            }
         };
         let chained = parent.is_some();
         let session_policy = match &params.policy {

@@ -171,6 +171,8 @@ pub enum Caller<'a> {
     User(&'a str),
     /// A role session issued by [`World::assume_role`].
     Session(&'a Session),
+    /// The root user of an account, by its `arn:aws:iam::ACCOUNT:root` ARN.
+    Root(&'a str),
 }
 
 /// The IAM state requests are decided against.
@@ -237,6 +239,8 @@ impl World {
     pub fn user_caller<'a>(&self, arn: &'a str) -> Result<Caller<'a>, WorldError> {
         if self.users.contains_key(arn) {
             Ok(Caller::User(arn))
+        } else if matches!(Principal::parse(arn), Ok(Principal::Root { .. })) {
+            Ok(Caller::Root(arn))
         } else {
             Err(WorldError::UnknownCaller(arn.to_string()))
         }
@@ -249,7 +253,7 @@ impl World {
     /// The caller's principal.
     pub fn principal_of(&self, caller: &Caller<'_>) -> Result<Principal, WorldError> {
         match caller {
-            Caller::User(arn) => {
+            Caller::User(arn) | Caller::Root(arn) => {
                 Principal::parse(arn).map_err(|_| WorldError::BadArn { arn: arn.to_string(), what: "IAM user" })
             }
             Caller::Session(s) => Ok(s.principal.clone()),
@@ -272,6 +276,8 @@ impl World {
                 let boundary = user.permissions_boundary.as_ref().and_then(|b| self.policies.get(b)).cloned();
                 Ok((identity, boundary, None))
             }
+            // R6.1: the root user has no identity policies and no boundary.
+            Caller::Root(_) => Ok((Vec::new(), None, None)),
             Caller::Session(s) => {
                 let role = self.roles.get(&s.role_arn).ok_or_else(|| WorldError::Missing {
                     owner: format!("session {}", s.principal.arn()),
@@ -293,6 +299,7 @@ impl World {
         let tags: BTreeMap<String, String> = match caller {
             Caller::User(arn) => self.users.get(*arn).map(|u| u.tags.clone()).unwrap_or_default(),
             Caller::Session(s) => self.session_principal_tags(s),
+            Caller::Root(_) => BTreeMap::new(),
         };
         for (k, v) in &tags {
             ctx.insert_default(&format!("aws:PrincipalTag/{k}"), ContextValue::single(v.clone()));

@@ -68,12 +68,34 @@ struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
-    pointer: Vec<String>,
+    /// The path to the value being read, formatted only for an error.
+    pointer: Vec<PathPart<'a>>,
+}
+
+/// One step of the path to the value being read: kept unformatted (an index, or a key
+/// borrowed from the source) so that reading allocates nothing for it.
+#[derive(Debug, Clone)]
+enum PathPart<'a> {
+    Index(usize),
+    Key(std::borrow::Cow<'a, str>),
 }
 
 impl<'a> Reader<'a> {
     fn error(&self, offset: usize, message: String) -> ParseError {
-        ParseError::new(ErrorKind::Json, Location::at(self.text, offset, pointer_string(&self.pointer)), message)
+        ParseError::new(ErrorKind::Json, Location::at(self.text, offset, self.pointer_text()), message)
+    }
+
+    /// The current path as a JSON pointer.
+    fn pointer_text(&self) -> String {
+        let parts: Vec<String> = self
+            .pointer
+            .iter()
+            .map(|p| match p {
+                PathPart::Index(i) => i.to_string(),
+                PathPart::Key(k) => k.to_string(),
+            })
+            .collect();
+        pointer_string(&parts)
     }
 
     fn peek(&self) -> Option<u8> {
@@ -272,7 +294,7 @@ impl<'a> Reader<'a> {
         }
         loop {
             self.skip_ws();
-            self.pointer.push(items.len().to_string());
+            self.pointer.push(PathPart::Index(items.len()));
             let item = self.value(depth + 1)?;
             self.pointer.pop();
             items.push(item);
@@ -326,14 +348,14 @@ impl<'a> Reader<'a> {
                 }
             };
             if duplicate {
-                self.pointer.push(key.to_string());
+                self.pointer.push(PathPart::Key(key.clone()));
                 let err = self.error(key_offset, format!("duplicate key \"{key}\""));
                 return Err(err);
             }
             self.skip_ws();
             self.expect_byte(b':')?;
             self.skip_ws();
-            self.pointer.push(key.to_string());
+            self.pointer.push(PathPart::Key(key.clone()));
             let value = self.value(depth + 1)?;
             self.pointer.pop();
             members.push((key, key_offset, value));
