@@ -188,22 +188,29 @@ impl<'a> Reader<'a> {
         let open = self.pos;
         self.pos += 1;
         let start = self.pos;
-        // Fast path: no escapes.
-        loop {
-            match self.peek() {
-                None => return Err(self.error(open, "unterminated string".to_string())),
-                Some(b'"') => {
+        // Fast path: no escapes. Find the closing quote or the first backslash with a
+        // substring search, then check the run before it for control characters (the
+        // first of the three in the text decides, as a byte-by-byte scan would).
+        let rest = self.bytes.get(start..).unwrap_or_default();
+        let stop = memchr::memchr2(b'"', b'\\', rest);
+        let run = rest.get(..stop.unwrap_or(rest.len())).unwrap_or_default();
+        if let Some(i) = run.iter().position(|&b| b < 0x20) {
+            self.pos = start + i;
+            let b = run.get(i).copied().unwrap_or_default();
+            return Err(self.error(self.pos, format!("control character U+{b:04X} inside a string must be escaped")));
+        }
+        match stop {
+            None => {
+                self.pos = start + rest.len();
+                return Err(self.error(open, "unterminated string".to_string()));
+            }
+            Some(i) => {
+                self.pos = start + i;
+                if rest.get(i) == Some(&b'"') {
                     let s = self.text.get(start..self.pos).unwrap_or("");
                     self.pos += 1;
                     return Ok(std::borrow::Cow::Borrowed(s));
                 }
-                Some(b'\\') => break,
-                Some(b) if b < 0x20 => {
-                    return Err(
-                        self.error(self.pos, format!("control character U+{b:04X} inside a string must be escaped"))
-                    )
-                }
-                Some(_) => self.pos += 1,
             }
         }
         let mut out = String::from(self.text.get(start..self.pos).unwrap_or(""));
