@@ -206,8 +206,14 @@ impl Principal {
             return PrincipalMatch::Wildcard;
         }
         let Some(account) = self.account() else { return PrincipalMatch::None };
+        let is_root = matches!(self, Principal::Root { .. });
         if is_account(id) {
-            return if id == account { PrincipalMatch::Account } else { PrincipalMatch::None };
+            // The root user is the account itself: naming the account names it exactly.
+            return match (id == account, is_root) {
+                (false, _) => PrincipalMatch::None,
+                (true, true) => PrincipalMatch::Exact,
+                (true, false) => PrincipalMatch::Account,
+            };
         }
         let Some([_, _, service, _, id_account, resource]) = crate::pattern::arn_components(id) else {
             return PrincipalMatch::None;
@@ -217,6 +223,7 @@ impl Principal {
         }
         match (service, self) {
             // R2.10: the account principal, bare or as :root, delegates to the account.
+            ("iam", Principal::Root { .. }) if resource == "root" => PrincipalMatch::Exact,
             ("iam", _) if resource == "root" => PrincipalMatch::Account,
             // R2.12: user names match case-sensitively.
             ("iam", Principal::User { arn, .. }) if id == arn => PrincipalMatch::Exact,
