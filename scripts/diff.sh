@@ -3,8 +3,8 @@
 # docs/DIVERGENCES.md.
 #
 #   scripts/diff.sh score               corpus score of the adapter, per area and per tag
-#   scripts/diff.sh diff [N] [SEED]     N random cases (default 100000, seed 1) -> diff-out/
-#   scripts/diff.sh classify [DIR]      disagreement classes of DIR/summary.json, by cause
+#   scripts/diff.sh diff [N] [SEED]     N random cases (default 100000, seed 1) -> /tmp/iamsim-diff/
+#   scripts/diff.sh classify [DIR] [-v] disagreement classes of DIR/summary.json, by cause
 #   scripts/diff.sh speed [N] [SEED]    cases/s through the protocol: serve vs the adapter,
 #                                       same cases; and the in-process node loop (bench.js)
 #
@@ -13,10 +13,11 @@
 set -eu
 cd "$(dirname "$0")/.."
 ADAPTER=scripts/adapters/iam-simulate/run.sh
-BIN=target/release/iam-conformance
+# IAMC=/path/to/iam-conformance uses that binary instead of building one.
+BIN=${IAMC:-target/release/iam-conformance}
 
 build() {
-  cargo build --release -q -p iam-conformance
+  [ -n "${IAMC:-}" ] || cargo build --release -q -p iam-conformance
   sh -c "cd scripts/adapters/iam-simulate && [ -d node_modules/@cloud-copilot/iam-simulate ] || npm install --no-audit --no-fund --silent"
 }
 
@@ -56,10 +57,10 @@ diff_run() {
   build
   n=${1:-100000}
   seed=${2:-1}
-  out=${3:-diff-out}
+  out=${3:-${TMPDIR:-/tmp}/iamsim-diff}
   rm -rf "$out"
   nice "$BIN" diff --impl "$ADAPTER" --cases "$n" --seed "$seed" --out "$out" > "$out.txt" || true
-  sed -n '1,/^disagreements by answers/p' "$out.txt"
+  sed -n '1,/^disagreement classes/p' "$out.txt"
   classify "$out"
 }
 
@@ -67,19 +68,38 @@ diff_run() {
 # The rules are tried in order; the first that fits names the class. Their verdicts
 # are argued in docs/DIVERGENCES.md.
 classify() {
-  python3 - "${1:-diff-out}/summary.json" <<'EOF'
+  python3 - "${1:-${TMPDIR:-/tmp}/iamsim-diff}/summary.json" "${2:-}" <<'EOF'
 import json, sys, collections
 s = json.load(open(sys.argv[1]))
+KEY_TYPES = {"aws:sourceip": {"Ip"}, "aws:principaltype": {"String"}, "aws:username": {"String"},
+             "aws:principaltag/team": {"String"}, "aws:principalarn": {"Arn", "String"},
+             "aws:currenttime": {"Date"}, "aws:epochtime": {"Date", "Numeric"},
+             "aws:multifactorauthage": {"Numeric"}, "aws:securetransport": {"Bool"},
+             "aws:multifactorauthpresent": {"Bool"}, "s3:max-keys": {"Numeric"}}
+def wrong_type(f):
+    if not f.startswith("condition:"):
+        return False
+    op, key = f[len("condition:"):].rsplit(":", 2)[-2:] if f.count(":") >= 3 else ("", "")
+    body = f[len("condition:"):]
+    key = ":".join(body.split(":")[-2:]).lower()
+    op = body[: -len(key) - 1].split(":")[-1]
+    family = next((fam for fam in ("String", "Numeric", "Date", "Bool", "Ip", "NotIp", "Arn", "Binary", "Null") if op.startswith(fam)), "")
+    family = "Ip" if family == "NotIp" else family
+    return key in KEY_TYPES and family not in ("", "Null") and family not in KEY_TYPES[key]
 def cause(kind, ours, theirs, feats):
     has = lambda p: any(f == p or f.startswith(p) for f in feats)
     if has("rcp-service:not-covered") and "rcp" in theirs:
         return "D3 RCP applied to a service RCPs do not cover (R9.4)"
     if has("resource:short-arn"):
         return "D9 Resource pattern with fewer than six ARN components (U8)"
-    if has("service:kms") and ours == "allowed" and theirs.startswith("implicitDeny"):
-        return "D4 KMS key policy must allow (R7.7)"
-    if has("service:sts") and ours == "allowed" and theirs.startswith("implicitDeny"):
-        return "D5 Role trust policy must allow sts:AssumeRole (R7.7)"
+    for svc, name, what in (("kms", "D4 KMS key policy must allow (R7.7)", "key policy"),
+                            ("sts", "D5 Role trust policy must allow sts:AssumeRole (R7.7)", "trust policy")):
+        if has("service:" + svc) and (
+            (ours == "allowed" and theirs.startswith("implicitDeny"))
+            or (kind == "deniedBy" and "resourcePolicy" in theirs)
+        ):
+            given = f"{what} in the case" if has("policy:resource") else f"no {what} in the case"
+            return f"{name}: {given}"
     if has("caller:root") and ours == "allowed" and "Deny" in theirs:
         return "D1 Root user's default access (R6.1)"
     if has("caller:federated-user") and not has("policy:session") and ours.startswith("implicitDeny (sessionPolicy)"):
@@ -92,6 +112,18 @@ def cause(kind, ours, theirs, feats):
         return "D8 Resource policy naming the session is not capped by the session policy (R7.2, R7.5)"
     if ours == "allowed" and ("sessionPolicy" in theirs or "permissionsBoundary" in theirs) and has("principal:wildcard"):
         return "D10 Principal * in the same account and boundaries/session policies (U5)"
+    if has("element:NotPrincipal") and ours.startswith("explicitDeny (resourcePolicy)"):
+        return "D16 Deny with NotPrincipal naming the caller's account or role, not the caller (U17)"
+    if has("condition:ForAnyValue:") and any("IfExists" in f for f in feats):
+        return "D15 ForAnyValue with ...IfExists on an absent key (U2-like; docs conflict)"
+    if has("condition:Null:aws:TagKeys"):
+        return "D17 Null on a multivalued key given as an empty list (U2)"
+    if any(f.startswith("condition:") and f.split(":")[-1].startswith("blob") for f in feats) or has("condition:BinaryEquals") or has("condition:Null:s3:") or any(":s3:" in f for f in feats if f.startswith("condition:")):
+        return "D18 Context key the action does not define (iam-simulate drops it)"
+    if any(wrong_type(f) for f in feats):
+        return "D19 Operator meeting a request value it cannot read (U-wrong-type)"
+    if has("element:NotPrincipal") and ours.startswith("implicitDeny") and theirs == "allowed":
+        return "D20 Allow with NotPrincipal (unsupported per the current NotPrincipal page)"
     if has("caller:service") and "scp" in theirs:
         return "D14 SCPs applied to a service principal (R9.2)"
     if has("variable"):

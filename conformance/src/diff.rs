@@ -529,7 +529,7 @@ pub const SHARED_GENERATOR_EVERY: u64 = 4;
 /// others come from [`generate_own_step`].
 pub fn generate_step(seed: u64, index: u64) -> EvaluateStep {
     if index % SHARED_GENERATOR_EVERY == SHARED_GENERATOR_EVERY - 1 {
-        let rng = &mut Rng::for_case(seed ^ 0x5eed_0f_9e4e, index);
+        let rng = &mut Rng::for_case(seed ^ 0x005e_ed0f_9e4e, index);
         let bytes: Vec<u8> = (0..384).map(|_| (rng.next_u64() >> 24) as u8).collect();
         crate::gen::from_bytes::<crate::gen::EvalModel>(&bytes).to_step()
     } else {

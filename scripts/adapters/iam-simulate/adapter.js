@@ -13,8 +13,9 @@
 //     itself validates its inputs with.
 // What is skipped ({"skipped":true} with a `detail`): request and assumeRole steps (no
 // world model in iam-simulate), and evaluate steps whose input iam-simulate refuses
-// (unknown action, a resource that is no resource type of the action, a policy its
-// validator rejects, a session policy for a principal it does not accept one for, ...).
+// (unknown action, a resource that is no resource type of the action, `*` as the
+// resource of an action that has resource types, which it reads as a pattern, a policy
+// its validator rejects, a session policy for a principal it does not accept one for, ...).
 //
 // The principal keys the case format says an implementation derives (aws:PrincipalArn,
 // aws:PrincipalAccount, aws:PrincipalType, aws:username, aws:userid) are derived here,
@@ -193,8 +194,20 @@ function buildSimulation(e) {
   return sim;
 }
 
+/**
+ * True when the resource's policy must allow the caller whatever the identity policies
+ * say (IAM-SPEC R7.7): a KMS key policy, or a role's trust policy for sts:AssumeRole.
+ */
+function resourcePolicyRequired(step) {
+  const action = step.action.toLowerCase();
+  const r = arnParts(step.resource);
+  if (!r) return false;
+  if (action.startsWith('kms:') && r[2] === 'kms' && r[5].startsWith('key/')) return true;
+  return action === 'sts:assumerole' && r[2] === 'iam' && r[5].startsWith('role/');
+}
+
 /** Which policy type a denial is reported against (CORPUS-CONVENTIONS "deniedBy" order). */
-function deniedBy(analysis, decision) {
+function deniedBy(analysis, decision, step) {
   if (!analysis) return undefined;
   const res = analysis.resourceAnalysis ? analysis.resourceAnalysis.result : 'NotApplicable';
   const scp = analysis.scpAnalysis ? analysis.scpAnalysis.result : 'Allowed';
@@ -216,7 +229,7 @@ function deniedBy(analysis, decision) {
     const resAllows = res === 'Allowed' || res === 'AllowedForAccount';
     if (scp === 'ImplicitlyDenied') return 'scp';
     if (rcp === 'ImplicitlyDenied') return 'rcp';
-    if (!analysis.sameAccount) {
+    if (!analysis.sameAccount || resourcePolicyRequired(step)) {
       if (!resAllows) return 'resourcePolicy';
       if (!idAllows) return 'identityPolicy';
     } else if (!idAllows && res !== 'Allowed') {
@@ -253,7 +266,7 @@ async function runEvaluate(e) {
   const decision = DECISIONS[out.overallResult];
   const result = { decision };
   if (decision !== 'allowed') {
-    const by = deniedBy(out.result.analysis, decision);
+    const by = deniedBy(out.result.analysis, decision, e);
     if (by) result.deniedBy = by;
   }
   return result;
