@@ -258,19 +258,46 @@ pub fn handle_message(line: &str) -> Option<Value> {
 
 /// Serves the reference evaluator on `input` and `output` until `stop` or the end of
 /// the input.
-pub fn serve(input: impl BufRead, mut output: impl Write) -> std::io::Result<()> {
-    for line in input.lines() {
-        let line = line?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        match handle_message(&line) {
-            Some(reply) => {
-                writeln!(output, "{reply}")?;
-                output.flush()?;
+///
+/// Replies are buffered and written out whenever every request read so far has been
+/// answered and the server is about to wait for more input: a client that sends one
+/// request and waits gets its answer at once, and a client that pipelines many
+/// requests gets the answers in large writes rather than one write per line.
+pub fn serve(mut input: impl BufRead, output: impl Write) -> std::io::Result<()> {
+    let mut output = std::io::BufWriter::with_capacity(1 << 16, output);
+    // Input read but not yet answered: complete lines and the start of the next one.
+    let mut pending: Vec<u8> = Vec::new();
+    loop {
+        output.flush()?;
+        let chunk = input.fill_buf()?;
+        let at_end = chunk.is_empty();
+        let read = chunk.len();
+        pending.extend_from_slice(chunk);
+        input.consume(read);
+        let mut start = 0;
+        loop {
+            let rest = pending.get(start..).unwrap_or_default();
+            let (line, next) = match rest.iter().position(|&b| b == b'\n') {
+                Some(i) => (rest.get(..i).unwrap_or_default(), start + i + 1),
+                // At the end of the input the last line needs no newline.
+                None if at_end && !rest.is_empty() => (rest, pending.len()),
+                None => break,
+            };
+            start = next;
+            let line =
+                std::str::from_utf8(line).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if line.trim().is_empty() {
+                continue;
             }
-            None => break,
+            match handle_message(line) {
+                Some(reply) => writeln!(output, "{reply}")?,
+                None => return output.flush(),
+            }
+        }
+        pending.drain(..start);
+        if at_end {
+            return output.flush();
         }
     }
-    Ok(())
 }

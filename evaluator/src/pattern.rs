@@ -318,8 +318,9 @@ impl Glob {
                 };
                 at.map(|i| from + i + pat.len())
             }
+            Segment::Toks(toks) if toks.len() >= BITAP_MIN => bitap_find(toks, input, from, ci),
             Segment::Toks(toks) => {
-                // A segment with `?`: tried at each character boundary, at most
+                // A short segment with `?`: tried at each character boundary, at most
                 // input length times segment length steps.
                 let mut start = from;
                 while start < input.len() {
@@ -415,6 +416,82 @@ fn match_toks_suffix(toks: &[Tok], input: &[u8], from: usize, ci: bool) -> bool 
         }
     }
     pos >= from
+}
+
+/// Segments with `?` at least this many tokens long are searched with the bit-parallel
+/// Shift-And algorithm: input length times (segment length / 64) steps.
+const BITAP_MIN: usize = 32;
+
+/// Leftmost match of `toks` (with `?`) in `input` at or after `from`, returning its end:
+/// Shift-And over characters. Bit `i` of the state says that the first `i + 1`
+/// characters of the segment match the input characters just read. Every match has
+/// the same number of characters, so the match ending first is also the leftmost.
+fn bitap_find(toks: &[Tok], input: &[u8], from: usize, ci: bool) -> Option<usize> {
+    // The segment as characters: `None` for `?`, else the character's bytes (byte
+    // tokens always hold whole characters).
+    let mut units: Vec<Option<Vec<u8>>> = Vec::new();
+    let mut i = 0;
+    while let Some(tok) = toks.get(i) {
+        match tok {
+            Tok::AnyChar => {
+                units.push(None);
+                i += 1;
+            }
+            Tok::Byte(b) => {
+                let n = char_len(*b);
+                let bytes = toks.get(i..i + n)?.iter().map(|t| if let Tok::Byte(x) = t { *x } else { 0 }).collect();
+                units.push(Some(bytes));
+                i += n;
+            }
+        }
+    }
+    let words = units.len().div_ceil(64);
+    let bit = |i: usize| (i / 64, 1u64 << (i % 64));
+    // For each input character, the positions that accept it: ASCII characters in a
+    // table, others in a map; a character the segment does not name is accepted by
+    // the `?` positions only.
+    let mut any = vec![0u64; words];
+    for (pos, unit) in units.iter().enumerate() {
+        if unit.is_none() {
+            let (w, b) = bit(pos);
+            *any.get_mut(w)? |= b;
+        }
+    }
+    let mut ascii: Vec<u64> = (0..128).flat_map(|_| any.iter().copied()).collect();
+    let mut other: std::collections::HashMap<&[u8], Vec<u64>> = std::collections::HashMap::new();
+    for (pos, unit) in units.iter().enumerate() {
+        let (w, b) = bit(pos);
+        match unit.as_deref() {
+            Some([c]) if *c < 0x80 => *ascii.get_mut(usize::from(*c) * words + w)? |= b,
+            Some(bytes) => *other.entry(bytes).or_insert_with(|| any.clone()).get_mut(w)? |= b,
+            None => {}
+        }
+    }
+    let (last_w, last_b) = bit(units.len().checked_sub(1)?);
+    let mut state = vec![0u64; words];
+    let mut pos = from;
+    while pos < input.len() {
+        let lead = *input.get(pos)?;
+        let end = (pos + char_len(lead)).min(input.len());
+        let mask: &[u64] = if lead < 0x80 {
+            let c = usize::from(if ci { lead.to_ascii_lowercase() } else { lead });
+            ascii.get(c * words..(c + 1) * words)?
+        } else {
+            other.get(input.get(pos..end)?).map_or(any.as_slice(), Vec::as_slice)
+        };
+        // state = ((state << 1) | 1) & mask, over the words from the lowest.
+        let mut carry = 1u64;
+        for (s, k) in state.iter_mut().zip(mask) {
+            let next = *s >> 63;
+            *s = ((*s << 1) | carry) & k;
+            carry = next;
+        }
+        pos = end;
+        if state.get(last_w).is_some_and(|s| s & last_b != 0) {
+            return Some(pos);
+        }
+    }
+    None
 }
 
 /// Literal segments at least this long are searched case-insensitively with
@@ -699,6 +776,23 @@ mod tests {
         }
     }
 
+    #[test]
+    fn long_segments_with_question_marks_use_shift_and() {
+        let seg = format!("{}?b", "a".repeat(100));
+        let pattern = format!("x*{seg}*");
+        let g = Glob::new(&pattern, false);
+        let miss = format!("x{}", "a".repeat(10_000));
+        assert!(!g.matches(&miss));
+        let hit = format!("x{}éb", "a".repeat(10_000));
+        assert!(g.matches(&hit));
+        assert!(Glob::new(&pattern.to_uppercase(), true).matches(&hit));
+        assert!(!Glob::new(&pattern.to_uppercase(), false).matches(&hit));
+        // Multibyte characters in the segment and in the input.
+        let g = Glob::new(&format!("*{}?é*", "é?".repeat(20)), false);
+        assert!(g.matches(&format!("zz{}xé", "éa".repeat(20))));
+        assert!(!g.matches(&format!("zz{}xe", "éa".repeat(20))));
+    }
+
     proptest::proptest! {
         #[test]
         fn agrees_with_the_reference_matcher(
@@ -706,6 +800,16 @@ mod tests {
             input in "[aAbéB]{0,10}",
             ci in proptest::bool::ANY,
         ) {
+            proptest::prop_assert_eq!(Glob::new(&pattern, ci).matches(&input), reference_match(&pattern, &input, ci));
+        }
+
+        #[test]
+        fn long_segments_agree_with_the_reference_matcher(
+            pattern in "[abé?]{28,40}",
+            input in "[abé]{0,60}",
+            ci in proptest::bool::ANY,
+        ) {
+            let pattern = format!("*{pattern}*");
             proptest::prop_assert_eq!(Glob::new(&pattern, ci).matches(&input), reference_match(&pattern, &input, ci));
         }
 
