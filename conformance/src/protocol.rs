@@ -227,6 +227,27 @@ impl Implementation for External {
 
 /// The reply of the reference evaluator to one protocol message, or `None` for `stop`.
 pub fn handle_message(line: &str) -> Option<Value> {
+    // Fast path: a well-formed `run` message deserializes straight into the case model,
+    // without an intermediate JSON tree.
+    #[derive(serde::Deserialize)]
+    struct RunMessage {
+        cmd: String,
+        #[serde(default)]
+        seq: Value,
+        case: Case,
+    }
+    if let Ok(run) = serde_json::from_str::<RunMessage>(line) {
+        if run.cmd == "run" {
+            let seq = run.seq;
+            return match crate::reference::run_case(&run.case, false) {
+                Ok(steps) => {
+                    let results: Vec<StepResult> = steps.into_iter().map(|s| s.result).collect();
+                    Some(json!({"seq": seq, "results": results}))
+                }
+                Err(e) => Some(json!({"seq": seq, "errored": true, "message": e})),
+            };
+        }
+    }
     let msg: Value = match serde_json::from_str(line) {
         Ok(v) => v,
         Err(e) => return Some(json!({"errored": true, "message": format!("not JSON: {e}")})),

@@ -105,8 +105,12 @@ pub fn context_from(map: &ContextMap) -> Result<Context, String> {
 /// Parses a policy of an evaluate step. Size limits are checked by `parse` steps and
 /// by STS, not here: AWS managed policies (ReadOnlyAccess is ~90 KB) are exempt.
 pub fn policy_from(doc: &Value, ty: PolicyType) -> Result<Policy, String> {
-    let text = case::policy_text(doc);
-    Policy::parse_with(&text, ty, ParseOptions { check_size: false }).map_err(|e| format!("{} policy: {e}", ty.name()))
+    let options = ParseOptions { check_size: false };
+    let parsed = match doc {
+        Value::String(text) => Policy::parse_with(text, ty, options),
+        other => iam_evaluator::policy::parse_policy_value(other, ty, options),
+    };
+    parsed.map_err(|e| format!("{} policy: {e}", ty.name()))
 }
 
 /// Builds the request and policy set of an evaluate step.
@@ -119,7 +123,8 @@ pub fn evaluate_inputs(e: &EvaluateStep) -> Result<(Request, PolicySet), String>
     // resource-based policy (R11.1), which must always allow the caller (R7.7).
     let on_role = iam_evaluator::pattern::arn_components(&e.resource)
         .is_some_and(|[_, _, service, _, _, res]| service == "iam" && res.starts_with("role/"));
-    let sts_action = ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"].iter().any(|a| a.eq_ignore_ascii_case(&e.action));
+    let sts_action =
+        ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"].iter().any(|a| a.eq_ignore_ascii_case(&e.action));
     let set = PolicySet {
         identity: list(&e.identity_policies, PolicyType::Identity)?,
         resource_policy: e.resource_policy.as_ref().map(|d| policy_from(d, PolicyType::Resource)).transpose()?,

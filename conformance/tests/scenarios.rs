@@ -198,3 +198,36 @@ fn root_users_and_scps(#[case] account: &str, #[case] expected: &str) {
     // U13: roles may not be assumed by the root user.
     assert_eq!(results[1].result.fields.error.as_deref(), Some("AccessDenied"));
 }
+
+#[test]
+fn policies_read_from_values_and_from_text_agree() {
+    // The object form of a policy is read without printing it back to text; both
+    // paths must accept and reject the same documents the same way.
+    use iam_evaluator::policy::{parse_policy_value, parse_policy_with, ParseOptions};
+    use iam_evaluator::PolicyType;
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus");
+    let files = iam_conformance::runner::collect_case_files(&[root]).unwrap();
+    let mut compared = 0;
+    for file in files {
+        let case = iam_conformance::runner::load_case(&file).unwrap();
+        for step in &case.steps {
+            let Some(p) = &step.parse else { continue };
+            if !p.policy.is_object() {
+                continue;
+            }
+            let ty = PolicyType::from_name(&p.policy_type).unwrap();
+            for check_size in [false, true] {
+                let options = ParseOptions { check_size };
+                let from_text = parse_policy_with(&p.policy.to_string(), ty, options);
+                let from_value = parse_policy_value(&p.policy, ty, options);
+                match (&from_text, &from_value) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{}", file.display()),
+                    (Err(a), Err(b)) => assert_eq!(a.kind, b.kind, "{}", file.display()),
+                    _ => panic!("{}: text {:?} vs value {:?}", file.display(), from_text.err(), from_value.err()),
+                }
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 100, "only {compared} object-form parse steps");
+}

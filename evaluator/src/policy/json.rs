@@ -29,7 +29,7 @@ pub enum Value<'a> {
     /// `true` or `false`
     Bool(bool),
     /// A number, kept as its source text so that `10.0` prints back as written.
-    Number(&'a str),
+    Number(std::borrow::Cow<'a, str>),
     /// A string.
     String(std::borrow::Cow<'a, str>),
     /// An array.
@@ -175,7 +175,7 @@ impl<'a> Reader<'a> {
             }
             self.digits();
         }
-        Ok(Value::Number(self.text.get(start..self.pos).unwrap_or("")))
+        Ok(Value::Number(std::borrow::Cow::Borrowed(self.text.get(start..self.pos).unwrap_or(""))))
     }
 
     fn digits(&mut self) {
@@ -379,6 +379,37 @@ impl<'a> Reader<'a> {
             }
         }
     }
+}
+
+/// Converts an already-parsed `serde_json` value (which cannot hold duplicate keys)
+/// into a [`Node`] tree, borrowing its strings. Offsets are 0: there is no text.
+pub fn from_value(value: &serde_json::Value) -> Result<Node<'_>, ParseError> {
+    fn go(v: &serde_json::Value, depth: usize) -> Result<Node<'_>, ParseError> {
+        use std::borrow::Cow;
+        if depth > MAX_DEPTH {
+            return Err(ParseError::new(
+                ErrorKind::Json,
+                Location::default(),
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        let value = match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => Value::Number(Cow::Owned(n.to_string())),
+            serde_json::Value::String(s) => Value::String(Cow::Borrowed(s.as_str())),
+            serde_json::Value::Array(items) => {
+                Value::Array(items.iter().map(|i| go(i, depth + 1)).collect::<Result<_, _>>()?)
+            }
+            serde_json::Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| Ok((Cow::Borrowed(k.as_str()), 0, go(v, depth + 1)?)))
+                    .collect::<Result<_, ParseError>>()?,
+            ),
+        };
+        Ok(Node { offset: 0, value })
+    }
+    go(value, 0)
 }
 
 /// Formats a path of keys and indexes as a JSON pointer (RFC 6901).

@@ -9,7 +9,7 @@ mod print;
 
 pub use error::{ErrorKind, Location, ParseError};
 pub use model::*;
-pub use parse::{allowed_char, parse_policy, parse_policy_with, size_limit, ParseOptions};
+pub use parse::{allowed_char, parse_policy, parse_policy_value, parse_policy_with, size_limit, ParseOptions};
 pub use print::{to_json, to_string};
 
 impl Policy {

@@ -38,7 +38,38 @@ pub fn parse_policy_with(text: &str, ty: PolicyType, options: ParseOptions) -> R
     if options.check_size {
         check_size(text, ty)?;
     }
-    let mut reader = DocReader { text, ty, pointer: Vec::new(), variables: false, seen_sids: Default::default() };
+    let mut reader = DocReader {
+        text,
+        ty,
+        pointer: Vec::new(),
+        variables: false,
+        seen_sids: Default::default(),
+        check_all_strings: false,
+    };
+    reader.document(&root)
+}
+
+/// Parses and validates a policy given as an already-parsed JSON value (the object
+/// form of a case file), without printing it back to text first. Duplicate keys
+/// cannot occur in a `serde_json::Value`; every string is checked for characters.
+pub fn parse_policy_value(
+    value: &serde_json::Value,
+    ty: PolicyType,
+    options: ParseOptions,
+) -> Result<Policy, ParseError> {
+    if options.check_size {
+        let text = value.to_string();
+        check_size(&text, ty)?;
+    }
+    let root = json::from_value(value)?;
+    let mut reader = DocReader {
+        text: "",
+        ty,
+        pointer: Vec::new(),
+        variables: false,
+        seen_sids: Default::default(),
+        check_all_strings: true,
+    };
     reader.document(&root)
 }
 
@@ -60,14 +91,28 @@ pub fn allowed_char(c: char) -> bool {
 }
 
 fn check_characters(text: &str) -> Result<(), ParseError> {
-    match text.char_indices().find(|(_, c)| !allowed_char(*c)) {
-        None => Ok(()),
-        Some((offset, c)) => Err(ParseError::new(
-            ErrorKind::Characters,
-            Location::at(text, offset, String::new()),
-            format!("character U+{:04X} '{}' is not allowed in a policy", c as u32, c.escape_debug()),
-        )),
+    // Byte scan: in UTF-8, U+0080 to U+00FF are exactly the two-byte sequences led by
+    // 0xC2 or 0xC3, so any other lead byte, or a control byte, starts a refused
+    // character.
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let ok = match b {
+            b'\t' | b'\n' | b'\r' | 0x20..=0x7F => 1,
+            0xC2 | 0xC3 => 2,
+            _ => 0,
+        };
+        if ok == 0 {
+            let c = text.get(i..).and_then(|rest| rest.chars().next()).unwrap_or('\u{FFFD}');
+            return Err(ParseError::new(
+                ErrorKind::Characters,
+                Location::at(text, i, String::new()),
+                format!("character U+{:04X} '{}' is not allowed in a policy", c as u32, c.escape_debug()),
+            ));
+        }
+        i += ok;
     }
+    Ok(())
 }
 
 fn check_size(text: &str, ty: PolicyType) -> Result<(), ParseError> {
@@ -84,13 +129,36 @@ fn check_size(text: &str, ty: PolicyType) -> Result<(), ParseError> {
     Ok(())
 }
 
+/// A step of the path to the value being read; kept unformatted (an index costs no
+/// allocation) until an error needs the JSON pointer.
+enum Seg {
+    S(&'static str),
+    O(String),
+    I(usize),
+}
+
+fn pointer_text(path: &[Seg]) -> String {
+    let parts: Vec<String> = path
+        .iter()
+        .map(|s| match s {
+            Seg::S(k) => (*k).to_string(),
+            Seg::O(k) => k.clone(),
+            Seg::I(i) => i.to_string(),
+        })
+        .collect();
+    json::pointer_string(&parts)
+}
+
 struct DocReader<'t> {
     text: &'t str,
     ty: PolicyType,
-    pointer: Vec<String>,
+    pointer: Vec<Seg>,
     variables: bool,
     /// Sids of the statements read so far (R1.9: unique within the policy).
     seen_sids: std::collections::HashSet<String>,
+    /// Check the characters of every string, not only of those decoded from escapes
+    /// (when there was no raw text to check).
+    check_all_strings: bool,
 }
 
 type Members<'a> = [(Cow<'a, str>, usize, Node<'a>)];
@@ -105,11 +173,11 @@ fn is_identity_based(ty: PolicyType) -> bool {
 
 impl DocReader<'_> {
     fn err(&self, kind: ErrorKind, offset: usize, message: String) -> ParseError {
-        ParseError::new(kind, Location::at(self.text, offset, json::pointer_string(&self.pointer)), message)
+        ParseError::new(kind, Location::at(self.text, offset, pointer_text(&self.pointer)), message)
     }
 
     fn err_at(&mut self, kind: ErrorKind, key: &str, offset: usize, message: String) -> ParseError {
-        self.pointer.push(key.to_string());
+        self.pointer.push(Seg::O(key.to_string()));
         let e = self.err(kind, offset, message);
         self.pointer.pop();
         e
@@ -168,7 +236,7 @@ impl DocReader<'_> {
                         format!("\"Id\" is not allowed in a {} policy", self.ty.name()),
                     ));
                 }
-                self.pointer.push("Id".into());
+                self.pointer.push(Seg::S("Id"));
                 let s = self.string(node, "Id")?;
                 self.pointer.pop();
                 Some(s)
@@ -181,7 +249,7 @@ impl DocReader<'_> {
                 "the policy has no \"Statement\"".to_string(),
             ));
         };
-        self.pointer.push("Statement".into());
+        self.pointer.push(Seg::S("Statement"));
         let statements = match &statement_node.value {
             Value::Object(_) => vec![self.statement(statement_node)?],
             Value::Array(items) => {
@@ -196,7 +264,7 @@ impl DocReader<'_> {
                 }
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    self.pointer.push(i.to_string());
+                    self.pointer.push(Seg::I(i));
                     out.push(self.statement(item)?);
                     self.pointer.pop();
                 }
@@ -215,7 +283,7 @@ impl DocReader<'_> {
     }
 
     fn version(&mut self, node: &Node<'_>) -> Result<Version, ParseError> {
-        self.pointer.push("Version".into());
+        self.pointer.push(Seg::S("Version"));
         let result = match &node.value {
             Value::String(s) if s == "2012-10-17" => Ok(Version::V2012_10_17),
             Value::String(s) if s == "2008-10-17" => Ok(Version::V2008_10_17),
@@ -238,8 +306,8 @@ impl DocReader<'_> {
     fn string(&self, node: &Node<'_>, what: &str) -> Result<String, ParseError> {
         match &node.value {
             Value::String(s) => {
-                if let Cow::Owned(owned) = s {
-                    if let Some(c) = owned.chars().find(|c| !allowed_char(*c)) {
+                if matches!(s, Cow::Owned(_)) || self.check_all_strings {
+                    if let Some(c) = s.chars().find(|c| !allowed_char(*c)) {
                         return Err(self.err(
                             ErrorKind::Characters,
                             node.offset,
@@ -278,7 +346,7 @@ impl DocReader<'_> {
                 }
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    self.pointer.push(i.to_string());
+                    self.pointer.push(Seg::I(i));
                     let s = one(self, item);
                     self.pointer.pop();
                     out.push((s?, item.offset));
@@ -321,7 +389,7 @@ impl DocReader<'_> {
         let sid = match member(members, "Sid") {
             None => None,
             Some((_, n)) => {
-                self.pointer.push("Sid".into());
+                self.pointer.push(Seg::S("Sid"));
                 let s = self.string(n, "Sid")?;
                 // R1.9: IAM Sids are ASCII letters and digits; other services' resource
                 // policies may be looser.
@@ -349,7 +417,7 @@ impl DocReader<'_> {
                 ))
             }
             Some((_, n)) => {
-                self.pointer.push("Effect".into());
+                self.pointer.push(Seg::S("Effect"));
                 let e = match &n.value {
                     Value::String(s) if s == "Allow" => Effect::Allow,
                     Value::String(s) if s == "Deny" => Effect::Deny,
@@ -408,7 +476,7 @@ impl DocReader<'_> {
             None => None,
             Some((negated, (_, n))) => {
                 let key = if negated { "NotPrincipal" } else { "Principal" };
-                self.pointer.push(key.into());
+                self.pointer.push(Seg::S(key));
                 let spec = self.principal(n)?;
                 self.pointer.pop();
                 Some(PrincipalBlock { negated, spec })
@@ -416,10 +484,10 @@ impl DocReader<'_> {
         };
         let action = {
             let key = if action_negated { "NotAction" } else { "Action" };
-            self.pointer.push(key.into());
+            self.pointer.push(Seg::S(key));
             let mut patterns = Vec::new();
             for (i, (text, offset)) in self.strings(action_node, key, false)?.into_iter().enumerate() {
-                self.pointer.push(i.to_string());
+                self.pointer.push(Seg::I(i));
                 self.check_action(&text, offset)?;
                 self.pointer.pop();
                 patterns.push(ActionPattern { glob: Glob::new(&text, true), text });
@@ -431,10 +499,10 @@ impl DocReader<'_> {
             None => None,
             Some((negated, (_, n))) => {
                 let key = if negated { "NotResource" } else { "Resource" };
-                self.pointer.push(key.into());
+                self.pointer.push(Seg::S(key));
                 let mut patterns = Vec::new();
                 for (i, (text, offset)) in self.strings(n, key, false)?.into_iter().enumerate() {
-                    self.pointer.push(i.to_string());
+                    self.pointer.push(Seg::I(i));
                     patterns.push(self.resource(text, offset)?);
                     self.pointer.pop();
                 }
@@ -445,7 +513,7 @@ impl DocReader<'_> {
         let conditions = match member(members, "Condition") {
             None => Vec::new(),
             Some((_, n)) => {
-                self.pointer.push("Condition".into());
+                self.pointer.push(Seg::S("Condition"));
                 let c = self.conditions(n)?;
                 self.pointer.pop();
                 c
@@ -551,8 +619,8 @@ impl DocReader<'_> {
             Some((service, name)) => {
                 !service.is_empty()
                     && !name.is_empty()
-                    && service.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '*' | '?'))
-                    && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '*' | '?'))
+                    && service.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'*' | b'?'))
+                    && name.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'*' | b'?'))
             }
             None => false,
         };
@@ -606,14 +674,14 @@ impl DocReader<'_> {
                     format!("unknown principal type \"{key}\""),
                 ));
             };
-            self.pointer.push(key.to_string());
+            self.pointer.push(Seg::O(key.to_string()));
             let ids = self.strings(value, key, false).map_err(|mut e| {
                 e.kind = ErrorKind::Principal;
                 e
             })?;
             let mut values = Vec::with_capacity(ids.len());
             for (i, (id, offset)) in ids.into_iter().enumerate() {
-                self.pointer.push(i.to_string());
+                self.pointer.push(Seg::I(i));
                 if let Err(why) = validate_principal_id(kind, &id) {
                     return Err(self.err(ErrorKind::Principal, offset, why));
                 }
@@ -650,7 +718,7 @@ impl DocReader<'_> {
                     format!("unknown condition operator \"{op_name}\""),
                 ));
             };
-            self.pointer.push(op_name.to_string());
+            self.pointer.push(Seg::O(op_name.to_string()));
             let Value::Object(keys) = &keys_node.value else {
                 return Err(self.err(
                     ErrorKind::Shape,
@@ -659,7 +727,7 @@ impl DocReader<'_> {
                 ));
             };
             for (key, key_offset, values_node) in keys.iter() {
-                self.pointer.push(key.to_string());
+                self.pointer.push(Seg::O(key.to_string()));
                 if let Some(c) = key.chars().find(|c| !allowed_char(*c)) {
                     return Err(self.err(
                         ErrorKind::Characters,
@@ -678,7 +746,7 @@ impl DocReader<'_> {
                     Err((i, why)) => {
                         let offset = offsets.get(i).copied().unwrap_or(values_node.offset);
                         if matches!(values_node.value, Value::Array(_)) {
-                            self.pointer.push(i.to_string());
+                            self.pointer.push(Seg::I(i));
                         }
                         return Err(match why {
                             ValueError::Type(m) => self.err(ErrorKind::Operator, offset, m),
