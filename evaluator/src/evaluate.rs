@@ -119,9 +119,13 @@ fn decide_indexed(
         .boundary
         .as_ref()
         .map(|p| scan(p, request, sc(Layer::PermissionsBoundary), "permissions boundary", trace.as_deref_mut()));
+    // R6.9: session policies limit sessions only (role sessions and federated users);
+    // any given for another kind of caller are not consulted.
+    let is_session = matches!(request.principal, Principal::RoleSession { .. } | Principal::FederatedUser { .. });
     let session = set
         .session
         .as_ref()
+        .filter(|_| is_session)
         .map(|ps| scan_all(ps, request, sc(Layer::SessionPolicy), "session policy", trace.as_deref_mut()));
 
     // A step of the trace, formatted only when a trace is recorded (no allocation on
@@ -171,7 +175,7 @@ fn decide_indexed(
     let boundary_ok = boundary.is_none_or(|b| b.allow);
     // R6.9: a role session without session policies is not limited by one; a
     // federated-user session without one is denied.
-    let session_passed = set.session.as_ref().is_some_and(|s| !s.is_empty());
+    let session_passed = is_session && set.session.as_ref().is_some_and(|s| !s.is_empty());
     let session_ok = match (&request.principal, session) {
         (_, Some(s)) if session_passed => s.allow,
         (Principal::FederatedUser { .. }, _) => false,

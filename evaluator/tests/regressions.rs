@@ -171,3 +171,19 @@ fn a_kms_key_policy_must_allow_the_caller() {
     let d = evaluate(&r, &set);
     assert_eq!((d.outcome, d.denied_by), (Outcome::ImplicitDeny, Some(Layer::ResourcePolicy)));
 }
+
+#[test]
+fn session_policies_limit_sessions_only() {
+    // R6.9: "not a session → Allow": session policies given for an IAM user are not
+    // consulted.
+    let narrow = Policy::parse(
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ec2:DescribeRegions","Resource":"*"}}"#,
+        PolicyType::Session,
+    )
+    .unwrap();
+    let set = PolicySet { identity: vec![identity(ALLOW_ALL)], session: Some(vec![narrow]), ..PolicySet::default() };
+    let user = request(ALICE, "s3:ListAllMyBuckets", "*", &[]);
+    assert_eq!(evaluate(&user, &set).outcome, Outcome::Allowed);
+    let role = request("arn:aws:sts::111122223333:assumed-role/r/s", "s3:ListAllMyBuckets", "*", &[]);
+    assert_eq!(evaluate(&role, &set).denied_by, Some(Layer::SessionPolicy));
+}
