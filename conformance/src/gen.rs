@@ -426,7 +426,6 @@ pub fn all_condition_keys() -> Vec<&'static str> {
         }
     }
     keys.push("aws:PrincipalArn");
-    keys.dedup();
     keys
 }
 

@@ -15,11 +15,15 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
 
-/// 256 cases per law, or `PROPTEST_CASES`.
+/// 256 cases per law, or `PROPTEST_CASES`; failures are kept in the committed
+/// regression file and shrunk thoroughly.
 fn config() -> Config {
     let cases = std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(256);
     Config {
         failure_persistence: Some(Box::new(FileFailurePersistence::Direct("proptest-regressions/properties.txt"))),
+        // Inputs are byte vectors of up to ~1.5 KB: shrinking deletes and lowers bytes
+        // one at a time, so it needs more steps than proptest's automatic 4 per case.
+        max_shrink_iters: 20_000,
         ..Config::with_cases(cases)
     }
 }
@@ -117,6 +121,16 @@ proptest! {
     #[test]
     fn denial_is_explained(input in eval_input()) {
         holds(props::law_denial_is_explained(&input))?;
+    }
+
+    #[test]
+    fn policy_variables_substitute(input in eval_input()) {
+        holds(props::law_policy_variables_substitute(&input))?;
+    }
+
+    #[test]
+    fn principal_forms_equivalent(input in eval_input()) {
+        holds(props::law_principal_forms_equivalent(&input))?;
     }
 
     #[test]
