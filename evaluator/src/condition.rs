@@ -442,7 +442,7 @@ fn arn_template_matches(t: &Template, request: &str, ctx: &Context) -> bool {
 }
 
 fn read_policy_value(op: &Operator, raw: &str, variables: bool) -> Result<TypedValue, ValueError> {
-    if variables && raw.contains("${") {
+    if variables && crate::variable::has_variable(raw) {
         if !op.accepts_variables() {
             return Err(ValueError::Variable(format!("policy variables are not allowed with {}: \"{raw}\"", op.name)));
         }

@@ -791,8 +791,13 @@ mod prepared_tests {
         let text = std::fs::read_to_string(path).unwrap();
         let ro = Policy::parse_with(&text, PolicyType::Session, ParseOptions { check_size: false }).unwrap();
         // A sample of the patterns (the unindexed decisions are slow in a debug build).
-        let mut actions: Vec<String> =
-            ro.statements.iter().flat_map(|s| s.action.patterns.iter()).step_by(17).map(|p| p.text.clone()).collect();
+        let mut actions: Vec<String> = ro
+            .statements
+            .iter()
+            .flat_map(|s| s.action.patterns.iter())
+            .step_by(17)
+            .map(|p| p.text().to_string())
+            .collect();
         // Literal actions, the same in other cases, and names the wildcards expand to.
         let variants: Vec<String> = actions
             .iter()

@@ -185,19 +185,18 @@ impl GlobBuilder {
 impl Glob {
     /// Compiles `pattern` (`*` and `?` are wildcards). `case_insensitive` folds ASCII case.
     pub fn new(pattern: &str, case_insensitive: bool) -> Glob {
+        Glob::from_string(pattern.to_string(), case_insensitive)
+    }
+
+    /// Compiles an owned pattern without copying its text.
+    pub fn from_string(source: String, case_insensitive: bool) -> Glob {
+        let pattern = source.as_str();
         let ci = case_insensitive;
         let mut stars = memchr::memchr_iter(b'*', pattern.as_bytes());
         let Some(first_star) = stars.next() else {
             let first = Segment::wild(pattern, 0, pattern.len(), ci);
             let min_len = first.min_len();
-            return Glob {
-                source: pattern.to_string(),
-                case_insensitive,
-                first,
-                middle: Box::default(),
-                last: None,
-                min_len,
-            };
+            return Glob { source, case_insensitive, first, middle: Box::default(), last: None, min_len };
         };
         let first = Segment::wild(pattern, 0, first_star, ci);
         let mut middle = Vec::new();
@@ -208,7 +207,7 @@ impl Glob {
         }
         let last = Segment::wild(pattern, start, pattern.len(), ci);
         let min_len = first.min_len() + middle.iter().map(Segment::min_len).sum::<usize>() + last.min_len();
-        Glob { source: pattern.to_string(), case_insensitive, first, middle: middle.into(), last: Some(last), min_len }
+        Glob { source, case_insensitive, first, middle: middle.into(), last: Some(last), min_len }
     }
 
     /// The pattern text as written.

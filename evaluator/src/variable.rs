@@ -7,6 +7,13 @@
 
 use crate::pattern::{arn_components, ArnPattern, Glob, GlobBuilder};
 
+/// True when `text` holds `${`. A byte scan for `$`: `str::contains` with a string
+/// needle sets up a substring searcher per call, which dominates on short texts.
+pub fn has_variable(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'$', bytes).any(|i| bytes.get(i + 1) == Some(&b'{'))
+}
+
 /// Looks up single-valued request context keys for variable substitution.
 pub trait VarLookup {
     /// The single value of `key` (already lower-cased), or `None` when it is absent or
@@ -47,7 +54,7 @@ impl Template {
     /// Parses `text`. Returns `Ok(None)` when it holds no `${`, so callers keep the
     /// fast, variable-free path.
     pub fn parse(text: &str) -> Result<Option<Template>, VariableError> {
-        if !text.contains("${") {
+        if !has_variable(text) {
             return Ok(None);
         }
         let mut parts = Vec::new();
@@ -183,7 +190,7 @@ pub enum ResourceMatcher {
 impl ResourceMatcher {
     /// Compiles a resource entry. `variables` is false under Version 2008-10-17.
     pub fn new(text: &str, variables: bool) -> Result<ResourceMatcher, VariableError> {
-        if !variables || !text.contains("${") {
+        if !variables || !has_variable(text) {
             return Ok(ResourceMatcher::Static(ArnPattern::new_resource(text)));
         }
         let Some(parts) = arn_components(text) else {
@@ -192,7 +199,7 @@ impl ResourceMatcher {
             )));
         };
         let [a, b, c, d, e, f] = parts;
-        if [a, b, c, d, e].iter().any(|p| p.contains("${")) {
+        if [a, b, c, d, e].iter().any(|p| has_variable(p)) {
             // AWS substitutes variables only after the fifth colon (R4.2); before it the
             // text stays literal and so matches no real ARN.
             return Ok(ResourceMatcher::Static(ArnPattern::new_resource(text)));

@@ -112,7 +112,7 @@ impl Organization {
 
 /// The default SCP `FullAWSAccess`.
 pub fn full_aws_access() -> Policy {
-    use crate::pattern::{ArnPattern, Glob};
+    use crate::pattern::ArnPattern;
     use crate::policy::{ActionBlock, ActionPattern, Effect, ResourceBlock, ResourcePattern, Statement, Version};
     use crate::variable::ResourceMatcher;
     Policy {
@@ -122,10 +122,7 @@ pub fn full_aws_access() -> Policy {
             sid: None,
             effect: Effect::Allow,
             principal: None,
-            action: ActionBlock {
-                negated: false,
-                patterns: vec![ActionPattern { text: "*".into(), glob: Glob::new("*", true) }],
-            },
+            action: ActionBlock { negated: false, patterns: vec![ActionPattern::new("*".to_string())] },
             resource: Some(ResourceBlock {
                 negated: false,
                 patterns: vec![ResourcePattern { text: "*".into(), matcher: ResourceMatcher::Static(ArnPattern::Any) }],

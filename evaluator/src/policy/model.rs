@@ -145,13 +145,21 @@ pub struct ActionBlock {
 /// One action pattern such as `s3:Get*`, matched case-insensitively (R2.1).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionPattern {
-    /// As written.
-    pub text: String,
-    /// Compiled, ASCII case-insensitive.
+    /// Compiled, ASCII case-insensitive; keeps the text as written.
     pub glob: Glob,
 }
 
 impl ActionPattern {
+    /// Compiles an action pattern.
+    pub fn new(text: String) -> ActionPattern {
+        ActionPattern { glob: Glob::from_string(text, true) }
+    }
+
+    /// The pattern as written.
+    pub fn text(&self) -> &str {
+        self.glob.as_str()
+    }
+
     /// Does the action (already lower-cased or not) match?
     pub fn matches(&self, action: &str) -> bool {
         self.glob.matches(action)

@@ -8,7 +8,6 @@ use super::error::{ErrorKind, Location, ParseError};
 use super::json::{self, Node, Value};
 use super::model::*;
 use crate::condition::{Condition, Operator, ValueError};
-use crate::pattern::Glob;
 use crate::variable::ResourceMatcher;
 
 /// Options for [`parse_policy_with`].
@@ -490,7 +489,7 @@ impl DocReader<'_> {
                 self.pointer.push(Seg::I(i));
                 self.check_action(&text, offset)?;
                 self.pointer.pop();
-                patterns.push(ActionPattern { glob: Glob::new(&text, true), text });
+                patterns.push(ActionPattern::new(text));
             }
             self.pointer.pop();
             ActionBlock { negated: action_negated, patterns }
@@ -605,7 +604,7 @@ impl DocReader<'_> {
     }
 
     fn check_action(&self, text: &str, offset: usize) -> Result<(), ParseError> {
-        if self.variables && text.contains("${") {
+        if self.variables && crate::variable::has_variable(text) {
             return Err(self.err(
                 ErrorKind::Variable,
                 offset,
@@ -767,7 +766,7 @@ fn is_full_access(s: &Statement) -> bool {
     s.effect == Effect::Allow
         && matches!(s.principal, Some(PrincipalBlock { negated: false, spec: PrincipalSpec::Any }))
         && !s.action.negated
-        && s.action.patterns.iter().any(|p| p.text == "*")
+        && s.action.patterns.iter().any(|p| p.text() == "*")
         && matches!(&s.resource, Some(r) if !r.negated && r.patterns.iter().any(|p| p.text == "*"))
         && s.conditions.is_empty()
 }

@@ -55,7 +55,7 @@ fn statement(s: &Statement) -> Value {
         m.insert(key.into(), value);
     }
     let key = if s.action.negated { "NotAction" } else { "Action" };
-    m.insert(key.into(), list(s.action.patterns.iter().map(|p| p.text.clone())));
+    m.insert(key.into(), list(s.action.patterns.iter().map(|p| p.text().to_string())));
     if let Some(r) = &s.resource {
         let key = if r.negated { "NotResource" } else { "Resource" };
         m.insert(key.into(), list(r.patterns.iter().map(|p| p.text.clone())));
