@@ -212,7 +212,20 @@ pub fn validate(params: &AssumeRoleParams) -> Result<(), StsError> {
     if params.policy_arns.len() > 10 {
         return Err(StsError::Validation(format!("at most 10 PolicyArns, got {}", params.policy_arns.len())));
     }
+    // Tag keys are not case sensitive: two keys that differ only in case collide.
+    for (i, (k, _)) in params.tags.iter().enumerate() {
+        if params.tags.iter().take(i).any(|(earlier, _)| earlier.eq_ignore_ascii_case(k)) {
+            return Err(StsError::Validation(format!("duplicate tag key \"{k}\" (tag keys are not case sensitive)")));
+        }
+    }
     if let Some(p) = &params.policy {
+        // The Policy parameter's pattern: TAB, LF, CR and U+0020 to U+00FF.
+        if let Some(c) = p.chars().find(|c| !crate::policy::allowed_char(*c)) {
+            return Err(StsError::Validation(format!(
+                "the inline session policy holds U+{:04X}, outside the Policy parameter's characters",
+                c as u32
+            )));
+        }
         let n = p.chars().count();
         if n > 2048 {
             return Err(StsError::Validation(format!("the inline session policy has {n} characters, more than 2048")));
@@ -413,7 +426,10 @@ impl World {
             resource_tags.insert(k, v);
         }
         for (k, v) in &resource_tags {
+            // The role is an IAM resource: its tags are both aws:ResourceTag and
+            // iam:ResourceTag keys.
             ctx.insert_default(&format!("aws:ResourceTag/{k}"), ContextValue::single(v.clone()));
+            ctx.insert_default(&format!("iam:ResourceTag/{k}"), ContextValue::single(v.clone()));
         }
         let account = self.resource_account(&params.role_arn, None, principal);
         Ok(Request::new(principal.clone(), action, &params.role_arn, Some(&account), ctx))
