@@ -615,15 +615,7 @@ pub fn law_explicit_deny_wins(input: &EvalInput) -> Result<(), String> {
     if root_exception {
         return Ok(());
     }
-    let order = [
-        Layer::Scp,
-        Layer::Rcp,
-        Layer::ResourcePolicy,
-        Layer::TrustPolicy,
-        Layer::IdentityPolicy,
-        Layer::PermissionsBoundary,
-        Layer::SessionPolicy,
-    ];
+    let order = Layer::ALL;
     // On a role, the resource-based policy is the trust policy (R11.1): same rank.
     let rank = |l: Layer| {
         let l = if l == Layer::TrustPolicy { Layer::ResourcePolicy } else { l };

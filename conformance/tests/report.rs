@@ -2,38 +2,17 @@
 //! HTML page, through the built binary.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::json;
 
-const BIN: &str = env!("CARGO_BIN_EXE_iam-conformance");
+mod common;
 
-/// A fresh, empty folder for one test, unique to this process (test runs may
-/// overlap); removed when the test passes, kept for a look when it fails.
-struct Scratch(PathBuf);
-
-impl std::ops::Deref for Scratch {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if !std::thread::panicking() {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
+use common::{Scratch, BIN};
 
 fn scratch(name: &str) -> Scratch {
-    let dir =
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-tests").join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    Scratch(dir)
+    common::scratch_in("report-tests", name)
 }
 
 fn bin(dir: &Path, args: &[&str]) -> Output {

@@ -59,19 +59,20 @@ impl Layer {
         }
     }
 
+    /// Every layer, in the order explicit denies are named (IAM-SPEC.md section 14).
+    pub const ALL: [Layer; 7] = [
+        Layer::Scp,
+        Layer::Rcp,
+        Layer::ResourcePolicy,
+        Layer::TrustPolicy,
+        Layer::IdentityPolicy,
+        Layer::PermissionsBoundary,
+        Layer::SessionPolicy,
+    ];
+
     /// Looks a layer up by its case-file name.
     pub fn from_name(name: &str) -> Option<Layer> {
-        [
-            Layer::Scp,
-            Layer::Rcp,
-            Layer::ResourcePolicy,
-            Layer::TrustPolicy,
-            Layer::IdentityPolicy,
-            Layer::PermissionsBoundary,
-            Layer::SessionPolicy,
-        ]
-        .into_iter()
-        .find(|l| l.name() == name)
+        Layer::ALL.into_iter().find(|l| l.name() == name)
     }
 
     fn explicit_phrase(self) -> &'static str {

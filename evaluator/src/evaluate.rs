@@ -90,26 +90,8 @@ fn decide_indexed(
     // R9.4: RCPs do not apply to calls by service-linked roles, to kms:RetireGrant, or
     // to services outside the supported list.
     let rcps = set.rcps.as_ref().filter(|_| !service_linked && rcps_cover(&request.action));
-    let scp_levels: Option<Vec<LayerResult>> = scps.map(|levels| {
-        levels
-            .iter()
-            .enumerate()
-            .map(|(i, level)| {
-                let label = if trace.is_some() { format!("SCP level {}", i + 1) } else { String::new() };
-                scan_all(level, request, sc(Layer::Scp), &label, trace.as_deref_mut())
-            })
-            .collect()
-    });
-    let rcp_levels: Option<Vec<LayerResult>> = rcps.map(|levels| {
-        levels
-            .iter()
-            .enumerate()
-            .map(|(i, level)| {
-                let label = if trace.is_some() { format!("RCP level {}", i + 1) } else { String::new() };
-                scan_all(level, request, sc(Layer::Rcp), &label, trace.as_deref_mut())
-            })
-            .collect()
-    });
+    let scp_levels = scps.map(|levels| scan_levels(levels, request, sc(Layer::Scp), "SCP", trace.as_deref_mut()));
+    let rcp_levels = rcps.map(|levels| scan_levels(levels, request, sc(Layer::Rcp), "RCP", trace.as_deref_mut()));
     let rbp = set.resource_policy.as_ref().map(|p| {
         let label = if set.resource_is_trust { "role trust policy" } else { "resource-based policy" };
         scan(p, request, sc(rbp_layer), label, trace.as_deref_mut())
@@ -315,6 +297,24 @@ fn root_bucket_policy_exception(request: &Request) -> bool {
         && ["s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"]
             .iter()
             .any(|a| a.eq_ignore_ascii_case(&request.action))
+}
+
+/// Scans SCP or RCP levels, root first; one result per level.
+fn scan_levels(
+    levels: &[Vec<Policy>],
+    request: &Request,
+    scope: Scope,
+    kind: &str,
+    mut trace: Option<&mut Trace>,
+) -> Vec<LayerResult> {
+    levels
+        .iter()
+        .enumerate()
+        .map(|(i, level)| {
+            let label = if trace.is_some() { format!("{kind} level {}", i + 1) } else { String::new() };
+            scan_all(level, request, scope, &label, trace.as_deref_mut())
+        })
+        .collect()
 }
 
 fn scan_all(
