@@ -78,7 +78,8 @@ pub fn size_limit(ty: PolicyType) -> (usize, bool) {
     match ty {
         PolicyType::Identity | PolicyType::Boundary => (6_144, false),
         PolicyType::Trust => (2_048, false),
-        PolicyType::Session => (2_048, false),
+        // STS: "the plaintext ... can't exceed 2,048 characters", every character counted.
+        PolicyType::Session => (2_048, true),
         PolicyType::Scp | PolicyType::Rcp => (5_120, true),
         PolicyType::Resource => (20_480, false),
     }
@@ -518,6 +519,19 @@ impl DocReader<'_> {
                 c
             }
         };
+        if self.ty == PolicyType::Rcp {
+            // RCP syntax: the Principal element takes only "*"; principals are narrowed
+            // with conditions (IAM-SPEC.md U11).
+            if let Some(PrincipalBlock { spec: PrincipalSpec::Map(_), .. }) = &principal {
+                let offset = member(members, "Principal").map(|(o, _)| o).unwrap_or(node.offset);
+                return Err(self.err_at(
+                    ErrorKind::Principal,
+                    "Principal",
+                    offset,
+                    "a resource control policy's Principal must be \"*\"".to_string(),
+                ));
+            }
+        }
         let statement = Statement { sid, effect, principal, action, resource, conditions };
         if self.ty == PolicyType::Rcp && effect == Effect::Allow && !is_full_access(&statement) {
             return Err(self.err(
