@@ -525,12 +525,12 @@ pub struct PrincipalModel {
 
 impl PrincipalModel {
     /// The element's value in a policy of type `ty`: trust policies name the callers of
-    /// the generated worlds, or everyone; RCPs name `"*"` unless `not` says otherwise (U11: every AWS
-    /// example of an RCP does).
+    /// the generated worlds, or everyone; RCPs always name `"*"` (the RCP syntax page:
+    /// principals are narrowed with conditions, U11).
     pub fn render(&self, ty: PolicyType, style: Style) -> Value {
         // Trust policies name everyone half the time, so that chains get long.
         let star = self.star % 4 == 3 || (ty == PolicyType::Trust && self.star % 4 == 2);
-        if star || (ty == PolicyType::Rcp && !self.negated()) {
+        if star || ty == PolicyType::Rcp {
             return Value::String("*".into());
         }
         let picks: Vec<u8> = if self.ids.0.is_empty() { vec![0] } else { self.ids.0.clone() };
