@@ -60,6 +60,19 @@ struct LayerResult {
     grant: Option<PrincipalMatch>,
 }
 
+impl LayerResult {
+    /// Records a matching statement.
+    fn record(&mut self, effect: Effect, grant: Option<PrincipalMatch>) {
+        match effect {
+            Effect::Deny => self.deny = true,
+            Effect::Allow => {
+                self.allow = true;
+                self.grant = self.grant.max(grant);
+            }
+        }
+    }
+}
+
 fn decide(request: &Request, set: &PolicySet, trace: Option<&mut Trace>) -> Decision {
     decide_indexed(request, set, None, trace)
 }
@@ -355,13 +368,7 @@ fn scan(policy: &Policy, request: &Request, scope: Scope, label: &str, trace: Op
             None => statement_matches(statement, request, scope),
         };
         if matched {
-            match statement.effect {
-                Effect::Deny => out.deny = true,
-                Effect::Allow => {
-                    out.allow = true;
-                    out.grant = out.grant.max(grant);
-                }
-            }
+            out.record(statement.effect, grant);
         }
     }
     if let (Some(t), Some(statements)) = (trace, statements) {
@@ -751,13 +758,7 @@ fn scan_indexed(policy: &Policy, index: &PolicyIndex, request: &Request, scope: 
         }
         let (matched, grant) = statement_matches_beyond_action(statement, request, scope);
         if matched {
-            match statement.effect {
-                Effect::Deny => out.deny = true,
-                Effect::Allow => {
-                    out.allow = true;
-                    out.grant = out.grant.max(grant);
-                }
-            }
+            out.record(statement.effect, grant);
         }
     }
     out
