@@ -120,7 +120,8 @@ pub fn evaluate_inputs(e: &EvaluateStep) -> Result<(Request, PolicySet), String>
         Request::new(principal, &e.action, &e.resource, e.resource_account.as_deref(), context_from(&e.context)?);
     let list = |docs: &[Value], ty| docs.iter().map(|d| policy_from(d, ty)).collect::<Result<Vec<_>, _>>();
     // An sts:AssumeRole request on a role carries the role's trust policy as its
-    // resource-based policy (R11.1), which must always allow the caller (R7.7).
+    // resource-based policy (R11.1), which must always allow the caller (R7.7); every
+    // role has one, so a step without it is denied by the (absent) trust policy.
     let on_role = iam_evaluator::pattern::arn_components(&e.resource)
         .is_some_and(|[_, _, service, _, _, res]| service == "iam" && res.starts_with("role/"));
     let sts_action =
@@ -128,7 +129,7 @@ pub fn evaluate_inputs(e: &EvaluateStep) -> Result<(Request, PolicySet), String>
     let set = PolicySet {
         identity: list(&e.identity_policies, PolicyType::Identity)?,
         resource_policy: e.resource_policy.as_ref().map(|d| policy_from(d, PolicyType::Resource)).transpose()?,
-        resource_is_trust: on_role && sts_action && e.resource_policy.is_some(),
+        resource_is_trust: on_role && sts_action,
         boundary: e.permissions_boundary.as_ref().map(|d| policy_from(d, PolicyType::Boundary)).transpose()?,
         session: e.session_policies.as_ref().map(|ps| list(ps, PolicyType::Session)).transpose()?,
         scps: e

@@ -405,11 +405,16 @@ fn principal_grant(statement: &Statement, request: &Request, scope: Scope) -> Op
     }
     let m = request.principal.match_spec(&block.spec);
     Some(if block.negated {
-        // NotPrincipal: everyone not listed. Only the caller's own ARN exempts it:
-        // AWS may check the account and the role before the session (NOTPRIN), so
-        // listing a parent does not protect its children from a Deny. An Allow with
-        // NotPrincipal is read as naming only the account, the narrowest reading.
-        if m == PrincipalMatch::Exact {
+        // NotPrincipal: everyone not listed. In a Deny only the caller's own ARN
+        // exempts it: AWS may check the account and the role before the session
+        // (NOTPRIN), so listing a parent does not protect its children. In an Allow,
+        // any listed identity, at any level, excludes the caller; a caller not listed
+        // is read as named only by its account, the narrowest reading.
+        let excluded = match statement.effect {
+            Effect::Deny => m == PrincipalMatch::Exact,
+            Effect::Allow => m != PrincipalMatch::None,
+        };
+        if excluded {
             PrincipalMatch::None
         } else {
             PrincipalMatch::Account

@@ -215,10 +215,12 @@ impl Principal {
                 (true, false) => PrincipalMatch::Account,
             };
         }
-        let Some([_, _, service, _, id_account, resource]) = crate::pattern::arn_components(id) else {
+        let Some([_, id_partition, service, _, id_account, resource]) = crate::pattern::arn_components(id) else {
             return PrincipalMatch::None;
         };
-        if id_account != account {
+        // A principal ARN names an identity of its own partition only.
+        let partition = crate::pattern::arn_components(self.arn()).map(|[_, p, _, _, _, _]| p).unwrap_or("aws");
+        if id_account != account || id_partition != partition {
             return PrincipalMatch::None;
         }
         match (service, self) {

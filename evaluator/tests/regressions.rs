@@ -187,3 +187,52 @@ fn session_policies_limit_sessions_only() {
     let role = request("arn:aws:sts::111122223333:assumed-role/r/s", "s3:ListAllMyBuckets", "*", &[]);
     assert_eq!(evaluate(&role, &set).denied_by, Some(Layer::SessionPolicy));
 }
+
+#[test]
+fn an_allow_with_not_principal_grants_nothing_to_the_identities_it_lists() {
+    // NOTPRIN: an Allow with NotPrincipal covers everyone except those listed; listing
+    // the caller's account or role excludes the caller (R8.1 then needs a real grant).
+    let set = |listed: &str| {
+        PolicySet {
+        identity: vec![identity(ALLOW_ALL)],
+        resource_policy: Some(
+            Policy::parse(
+                &format!(
+                    r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","NotPrincipal":{{"AWS":"{listed}"}},"Action":"s3:*","Resource":"*"}}}}"#
+                ),
+                PolicyType::Resource,
+            )
+            .unwrap(),
+        ),
+        ..PolicySet::default()
+    }
+    };
+    let bob = Request::new(
+        Principal::parse("arn:aws:iam::444455556666:user/bob").unwrap(),
+        "s3:GetObject",
+        "arn:aws:s3:::b/k",
+        Some("111122223333"),
+        Context::new(),
+    );
+    let d = evaluate(&bob, &set("444455556666"));
+    assert_eq!((d.outcome, d.denied_by), (Outcome::ImplicitDeny, Some(Layer::ResourcePolicy)));
+    assert_eq!(evaluate(&bob, &set("777788889999")).outcome, Outcome::Allowed);
+}
+
+#[test]
+fn principal_arns_match_only_in_their_partition() {
+    let rbp = Policy::parse(
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws-cn:iam::444455556666:role/r"},"Action":"s3:*","Resource":"*"}}"#,
+        PolicyType::Resource,
+    )
+    .unwrap();
+    let set = PolicySet { identity: vec![identity(ALLOW_ALL)], resource_policy: Some(rbp), ..PolicySet::default() };
+    let session = Request::new(
+        Principal::parse("arn:aws:sts::444455556666:assumed-role/r/s").unwrap(),
+        "s3:GetObject",
+        "arn:aws:s3:::b/k",
+        Some("111122223333"),
+        Context::new(),
+    );
+    assert_eq!(evaluate(&session, &set).outcome, Outcome::ImplicitDeny);
+}
