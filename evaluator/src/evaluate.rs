@@ -96,7 +96,7 @@ fn decide_indexed(
     let sc = |layer| Scope { layer, has_boundary, index };
 
     // Scan every applicable policy once.
-    let service_linked = is_service_linked_role(&request.principal);
+    let service_linked = is_service_linked_role(request);
     // R9.2: SCPs do not affect service-linked roles (nor service principals, which
     // belong to no account).
     let scps = set.scps.as_ref().filter(|_| !service_linked && !matches!(request.principal, Principal::Service { .. }));
@@ -293,10 +293,15 @@ fn is_kms_key_request(request: &Request) -> bool {
 
 /// Service-linked roles live under the path `/aws-service-role/` and are named
 /// `AWSServiceRoleFor...`.
-fn is_service_linked_role(principal: &Principal) -> bool {
-    match principal {
-        Principal::RoleSession { role_arn, role_name, .. } => {
-            role_arn.contains(":role/aws-service-role/") || role_name.starts_with("AWSServiceRoleFor")
+/// The path is what marks one: a session ARN drops the path, so an `evaluate` step
+/// shows it through `aws:PrincipalArn` (derived, or set by the case). A name alone is
+/// not enough, since exempting a role from SCPs and RCPs wrongly could allow too much.
+fn is_service_linked_role(request: &Request) -> bool {
+    const PATH: &str = ":role/aws-service-role/";
+    match &request.principal {
+        Principal::RoleSession { role_arn, .. } => {
+            role_arn.contains(PATH)
+                || request.context.get("aws:principalarn").is_some_and(|v| v.values.iter().any(|a| a.contains(PATH)))
         }
         _ => false,
     }
