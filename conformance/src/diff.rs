@@ -304,18 +304,21 @@ fn with_if_exists(rng: &mut Rng, op: &str) -> String {
     }
 }
 
+/// The operators of the shared generator's family (`crate::gen::FAMILIES`) that holds
+/// `member`, so that both generators draw from one vocabulary.
+fn family_operators(member: &str) -> &'static [&'static str] {
+    crate::gen::FAMILIES
+        .iter()
+        .find(|f| f.operators.contains(&member))
+        .map(|f| f.operators)
+        .unwrap_or(&["StringEquals"])
+}
+
 /// One condition operator, key and values.
 fn condition_entry(rng: &mut Rng) -> (String, String, Value) {
     match rng.below(12) {
         0 | 1 => {
-            let op = rng.pick(&[
-                "StringEquals",
-                "StringNotEquals",
-                "StringEqualsIgnoreCase",
-                "StringNotEqualsIgnoreCase",
-                "StringLike",
-                "StringNotLike",
-            ]);
+            let op = rng.pick(family_operators("StringEquals"));
             let values = rng.subset(&["eng", "ops", "e*", "ENG", "${aws:username}", "${aws:PrincipalTag/team}"], true);
             (with_if_exists(rng, op), "aws:PrincipalTag/team".to_string(), values)
         }
