@@ -1,42 +1,55 @@
-//! The action index: which statements of a policy can match an action.
+//! The action index: which statements of a policy can match an action, and which
+//! pattern of a long action list matches. Machinery, not IAM rules: it only skips
+//! statements and patterns that cannot match, so decisions are the same with or
+//! without it.
 
-use super::scan::{statement_matches_beyond_action, LayerResult, Scope};
+use super::evidence::ActionFound;
+use super::label::PolicySlot;
 use super::PolicySet;
 use crate::policy::{ActionPattern, Policy, Statement};
-use crate::request::Request;
 
-#[derive(Debug)]
+/// The index of every policy of a set, kept by the policy's place in the set (the set
+/// is owned by [`super::PreparedPolicySet`] and never changes).
+#[derive(Debug, Clone)]
 pub(super) struct SetIndex {
-    /// Sorted by address.
-    policies: Vec<(usize, PolicyIndex)>,
+    identity: Vec<PolicyIndex>,
+    resource: Option<PolicyIndex>,
+    boundary: Option<PolicyIndex>,
+    session: Vec<PolicyIndex>,
+    scps: Vec<Vec<PolicyIndex>>,
+    rcps: Vec<Vec<PolicyIndex>>,
 }
 
-fn address(policy: &Policy) -> usize {
-    std::ptr::from_ref(policy).addr()
+fn all(policies: &[Policy]) -> Vec<PolicyIndex> {
+    policies.iter().map(PolicyIndex::new).collect()
+}
+
+fn levels(levels: &Option<Vec<Vec<Policy>>>) -> Vec<Vec<PolicyIndex>> {
+    levels.iter().flatten().map(|l| all(l)).collect()
 }
 
 impl SetIndex {
     pub(super) fn new(set: &PolicySet) -> SetIndex {
-        fn levels(l: &Option<Vec<Vec<Policy>>>) -> impl Iterator<Item = &Policy> {
-            l.iter().flatten().flatten()
+        SetIndex {
+            identity: all(&set.identity),
+            resource: set.resource_policy.as_ref().map(PolicyIndex::new),
+            boundary: set.boundary.as_ref().map(PolicyIndex::new),
+            session: set.session.as_deref().map(all).unwrap_or_default(),
+            scps: levels(&set.scps),
+            rcps: levels(&set.rcps),
         }
-        let all = set
-            .identity
-            .iter()
-            .chain(set.resource_policy.iter())
-            .chain(set.boundary.iter())
-            .chain(set.session.iter().flatten())
-            .chain(levels(&set.scps))
-            .chain(levels(&set.rcps));
-        let mut policies: Vec<(usize, PolicyIndex)> = all.map(|p| (address(p), PolicyIndex::new(p))).collect();
-        policies.sort_by_key(|(a, _)| *a);
-        SetIndex { policies }
     }
 
-    pub(super) fn policy(&self, policy: &Policy) -> Option<&PolicyIndex> {
-        let a = address(policy);
-        let i = self.policies.binary_search_by_key(&a, |(k, _)| *k).ok()?;
-        self.policies.get(i).map(|(_, index)| index)
+    /// The index of the policy at `slot`.
+    pub(super) fn policy(&self, slot: PolicySlot) -> Option<&PolicyIndex> {
+        match slot {
+            PolicySlot::Identity(i) => self.identity.get(i),
+            PolicySlot::Resource => self.resource.as_ref(),
+            PolicySlot::Boundary => self.boundary.as_ref(),
+            PolicySlot::Session(i) => self.session.get(i),
+            PolicySlot::Scp { level, index } => self.scps.get(level).and_then(|l| l.get(index)),
+            PolicySlot::Rcp { level, index } => self.rcps.get(level).and_then(|l| l.get(index)),
+        }
     }
 }
 
@@ -44,7 +57,7 @@ impl SetIndex {
 const ACTION_INDEX_MIN: usize = 8;
 
 /// One policy's statements by the service prefix of their action patterns.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct PolicyIndex {
     /// Statements to check for every action: `NotAction`, or an action pattern whose
     /// service prefix is not fixed (`*`, `s3*:Get`, a case-sensitive pattern).
@@ -100,7 +113,7 @@ fn group<V>(mut pairs: Vec<(Box<[u8]>, V)>) -> Table<Box<[V]>> {
 }
 
 impl PolicyIndex {
-    fn new(policy: &Policy) -> PolicyIndex {
+    pub(super) fn new(policy: &Policy) -> PolicyIndex {
         let mut always = Vec::new();
         let mut by_service = Vec::new();
         for (i, statement) in policy.statements.iter().enumerate() {
@@ -123,27 +136,40 @@ impl PolicyIndex {
     }
 
     /// The statements whose action can match `action`, each once (in no fixed order).
-    fn candidates<'s>(&'s self, action: &str) -> impl Iterator<Item = usize> + 's {
+    pub(super) fn candidates<'s>(&'s self, action: &str) -> impl Iterator<Item = usize> + 's {
         let by_service = action_service(action).and_then(|s| lookup_folded(&self.services, s));
         self.always.iter().chain(by_service.into_iter().flatten()).copied()
     }
 
-    /// Does the action of statement `i` match (`NotAction` included)?
-    fn action_matches(&self, i: usize, statement: &Statement, action: &str) -> bool {
-        let any = match self.actions.get(i) {
-            Some(Some(index)) => index.any_match(&statement.action.patterns, action),
-            _ => statement.action.patterns.iter().any(|p| p.matches(action)),
+    /// For each of the policy's `n` statements, whether its action can match `action`.
+    pub(super) fn candidate_mask(&self, action: &str, n: usize) -> Vec<bool> {
+        let mut mask = vec![false; n];
+        for i in self.candidates(action) {
+            if let Some(m) = mask.get_mut(i) {
+                *m = true;
+            }
+        }
+        mask
+    }
+
+    /// Which action pattern of statement `i` matches `action` (`NotAction` is left
+    /// to the caller).
+    pub(super) fn find_action(&self, i: usize, statement: &Statement, action: &str) -> ActionFound {
+        let found = match self.actions.get(i) {
+            Some(Some(index)) => index.find(&statement.action.patterns, action),
+            _ => statement.action.patterns.iter().position(|p| p.matches(action)),
         };
-        any != statement.action.negated
+        found.map_or(ActionFound::NoPattern, ActionFound::Pattern)
     }
 }
 
 /// The action patterns of one statement: literal patterns in a sorted table, the
 /// others grouped by their service prefix.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct ActionIndex {
-    /// Case-insensitive patterns without wildcards, lower case, sorted.
-    literals: Table<()>,
+    /// Case-insensitive patterns without wildcards, lower case, sorted, with the
+    /// position of the first pattern of that text.
+    literals: Table<usize>,
     /// Other patterns with a fixed service prefix (lower case, sorted): their positions.
     services: Table<Box<[usize]>>,
     /// Patterns to try on every action.
@@ -157,43 +183,23 @@ impl ActionIndex {
         let mut others = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
             match (p.glob.is_case_insensitive(), p.glob.literal_bytes(), fixed_service(p)) {
-                (true, Some(bytes), _) => literals.push((bytes.to_ascii_lowercase().into_boxed_slice(), ())),
+                (true, Some(bytes), _) => literals.push((bytes.to_ascii_lowercase().into_boxed_slice(), i)),
                 (_, _, Some(service)) => by_service.push((service, i)),
                 _ => others.push(i),
             }
         }
         literals.sort();
-        literals.dedup();
+        literals.dedup_by(|later, first| later.0 == first.0);
         ActionIndex { literals: literals.into(), services: group(by_service), others: others.into() }
     }
 
-    fn any_match(&self, patterns: &[ActionPattern], action: &str) -> bool {
-        let input = action.as_bytes();
-        if lookup_folded(&self.literals, input).is_some() {
-            return true;
+    /// The position of a pattern that matches `action`, if one does.
+    fn find(&self, patterns: &[ActionPattern], action: &str) -> Option<usize> {
+        if let Some(i) = lookup_folded(&self.literals, action.as_bytes()) {
+            return Some(*i);
         }
-        let matches = |i: &usize| patterns.get(*i).is_some_and(|p| p.matches(action));
-        if let Some(group) = action_service(action).and_then(|s| lookup_folded(&self.services, s)) {
-            if group.iter().any(matches) {
-                return true;
-            }
-        }
-        self.others.iter().any(matches)
+        let matches = |i: &&usize| patterns.get(**i).is_some_and(|p| p.matches(action));
+        let by_service = action_service(action).and_then(|s| lookup_folded(&self.services, s));
+        by_service.into_iter().flatten().find(matches).or_else(|| self.others.iter().find(matches)).copied()
     }
-}
-
-/// [`scan`] through the index: only the statements whose action can match.
-pub(super) fn scan_indexed(policy: &Policy, index: &PolicyIndex, request: &Request, scope: Scope) -> LayerResult {
-    let mut out = LayerResult::default();
-    for i in index.candidates(&request.action) {
-        let Some(statement) = policy.statements.get(i) else { continue };
-        if !index.action_matches(i, statement, &request.action) {
-            continue;
-        }
-        let (matched, grant) = statement_matches_beyond_action(statement, request, scope);
-        if matched {
-            out.record(statement.effect, grant);
-        }
-    }
-    out
 }

@@ -1,7 +1,8 @@
 //! Deciding many requests against one policy set: an action index built once.
 
+use super::evidence::NoTrace;
 use super::index::SetIndex;
-use super::{decide_indexed, evaluate_with_trace, PolicySet};
+use super::{decide, traced, PolicySet};
 use crate::decision::Decision;
 use crate::request::Request;
 
@@ -31,17 +32,15 @@ use crate::request::Request;
 /// assert_eq!(prepared.evaluate(&request).outcome, Outcome::Allowed);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PreparedPolicySet {
-    /// Boxed so that the policies keep their addresses, by which the index finds them.
-    set: Box<PolicySet>,
+    set: PolicySet,
     index: SetIndex,
 }
 
 impl PreparedPolicySet {
     /// Builds the index of `set`.
     pub fn new(set: PolicySet) -> PreparedPolicySet {
-        let set = Box::new(set);
         let index = SetIndex::new(&set);
         PreparedPolicySet { set, index }
     }
@@ -53,26 +52,28 @@ impl PreparedPolicySet {
 
     /// Gives the policy set back.
     pub fn into_inner(self) -> PolicySet {
-        *self.set
+        self.set
     }
 
     /// Decides `request`, as [`evaluate`](super::evaluate) does on the same set.
     pub fn evaluate(&self, request: &Request) -> Decision {
-        decide_indexed(request, &self.set, Some(&self.index), None)
+        decide(request, &self.set, Some(&self.index), &mut NoTrace)
     }
 
     /// Decides `request` and records a trace of every statement, as
-    /// [`evaluate_with_trace`](super::evaluate_with_trace) does (a trace looks at every statement, so the index is
-    /// not used).
+    /// [`evaluate_with_trace`](super::evaluate_with_trace) does; statements the index
+    /// rules out are recorded as not matching the action.
     pub fn evaluate_with_trace(&self, request: &Request) -> Decision {
-        evaluate_with_trace(request, &self.set)
+        traced(request, &self.set, Some(&self.index))
     }
-}
 
-impl Clone for PreparedPolicySet {
-    fn clone(&self) -> Self {
-        // The index refers to the policies by address: rebuild it for the copy.
-        PreparedPolicySet::new(self.set().clone())
+    /// Decides `request`, with a trace when `trace` is true.
+    pub fn decide(&self, request: &Request, trace: bool) -> Decision {
+        if trace {
+            self.evaluate_with_trace(request)
+        } else {
+            self.evaluate(request)
+        }
     }
 }
 

@@ -1,25 +1,38 @@
-//! Matching statements and scanning the policies of one layer.
+//! Matching one statement against a request (IAM-SPEC.md sections 2 and 3), and
+//! scanning the statements of one policy (R6.10: statements are OR'ed). Every
+//! element's result is written to a [`StatementSink`], so a trace records exactly
+//! what decided.
 
-use super::index::{scan_indexed, SetIndex};
+use super::evidence::{ActionFound, Evidence, PrincipalHow, StatementSink};
+use super::index::PolicyIndex;
 use crate::condition::Tri;
-use crate::decision::{Layer, PolicyTrace, StatementTrace, Trace};
+use crate::decision::{Layer, PolicyTrace, StatementTrace};
 use crate::policy::{Effect, Policy, Statement};
 use crate::principal::PrincipalMatch;
 use crate::request::Request;
 
 /// The layer being scanned, and what statement matching needs to know of the caller.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Scope<'i> {
+pub(super) struct Scope {
+    /// The layer.
     pub(super) layer: Layer,
+    /// True when the caller has a permissions boundary (NOTPRIN).
     pub(super) has_boundary: bool,
-    /// The action index of a [`super::PreparedPolicySet`], used when no trace is recorded.
-    pub(super) index: Option<&'i SetIndex>,
+}
+
+impl Scope {
+    /// Layers whose statements name principals.
+    fn has_principals(self) -> bool {
+        matches!(self.layer, Layer::ResourcePolicy | Layer::TrustPolicy | Layer::Rcp)
+    }
 }
 
 /// What one layer's policies said.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct LayerResult {
+    /// Some Allow statement matched.
     pub(super) allow: bool,
+    /// Some Deny statement matched.
     pub(super) deny: bool,
     /// For a resource-based policy: how the strongest matching Allow named the caller.
     pub(super) grant: Option<PrincipalMatch>,
@@ -27,7 +40,7 @@ pub(super) struct LayerResult {
 
 impl LayerResult {
     /// Records a matching statement.
-    pub(super) fn record(&mut self, effect: Effect, grant: Option<PrincipalMatch>) {
+    fn record(&mut self, effect: Effect, grant: Option<PrincipalMatch>) {
         match effect {
             Effect::Deny => self.deny = true,
             Effect::Allow => {
@@ -36,191 +49,187 @@ impl LayerResult {
             }
         }
     }
-}
 
-/// Scans SCP or RCP levels, root first; one result per level.
-pub(super) fn scan_levels(
-    levels: &[Vec<Policy>],
-    request: &Request,
-    scope: Scope,
-    kind: &str,
-    mut trace: Option<&mut Trace>,
-) -> Vec<LayerResult> {
-    levels
-        .iter()
-        .enumerate()
-        .map(|(i, level)| {
-            let label = if trace.is_some() { format!("{kind} level {}", i + 1) } else { String::new() };
-            scan_all(level, request, scope, &label, trace.as_deref_mut())
-        })
-        .collect()
-}
-
-pub(super) fn scan_all(
-    policies: &[Policy],
-    request: &Request,
-    scope: Scope,
-    label: &str,
-    mut trace: Option<&mut Trace>,
-) -> LayerResult {
-    let mut out = LayerResult::default();
-    for (i, p) in policies.iter().enumerate() {
-        let label = if trace.is_some() { format!("{label}, policy {}", i + 1) } else { String::new() };
-        let r = scan(p, request, scope, &label, trace.as_deref_mut());
-        out.allow |= r.allow;
-        out.deny |= r.deny;
-        out.grant = out.grant.max(r.grant);
-    }
-    out
-}
-
-pub(super) fn scan(
-    policy: &Policy,
-    request: &Request,
-    scope: Scope,
-    label: &str,
-    trace: Option<&mut Trace>,
-) -> LayerResult {
-    if trace.is_none() {
-        if let Some(index) = scope.index.and_then(|i| i.policy(policy)) {
-            return scan_indexed(policy, index, request, scope);
+    /// R6.10: several policies of one type are OR'ed.
+    pub(super) fn union(self, other: LayerResult) -> LayerResult {
+        LayerResult {
+            allow: self.allow || other.allow,
+            deny: self.deny || other.deny,
+            grant: self.grant.max(other.grant),
         }
     }
-    let layer = scope.layer;
+}
+
+/// Scans one policy: every statement that matches the request is recorded. With an
+/// index and no trace, only the statements whose action can match are looked at;
+/// with a trace, every statement is accounted for (those the index rules out as
+/// "action does not match").
+pub(super) fn scan_policy<E: Evidence>(
+    policy: &Policy,
+    index: Option<&PolicyIndex>,
+    request: &Request,
+    scope: Scope,
+    label: impl FnOnce() -> String,
+    ev: &mut E,
+) -> LayerResult {
     let mut out = LayerResult::default();
-    let mut statements = trace.as_ref().map(|_| Vec::with_capacity(policy.statements.len()));
-    for (index, statement) in policy.statements.iter().enumerate() {
-        let (matched, grant) = match statements.as_mut() {
-            Some(list) => {
-                let t = trace_statement(statement, index, request, scope);
-                let matched = t.matched;
-                list.push(t);
-                (matched, if matched { principal_grant(statement, request, scope) } else { None })
+    let action = request.action.as_str();
+    if !E::RECORDS {
+        match index {
+            Some(index) => {
+                for i in index.candidates(action) {
+                    let Some(statement) = policy.statements.get(i) else { continue };
+                    let found = index.find_action(i, statement, action);
+                    if let Some(grant) = check_statement(statement, request, scope, found, &mut ()) {
+                        out.record(statement.effect, grant);
+                    }
+                }
             }
-            None => statement_matches(statement, request, scope),
+            None => {
+                for statement in &policy.statements {
+                    if let Some(grant) =
+                        check_statement(statement, request, scope, find_action(statement, action), &mut ())
+                    {
+                        out.record(statement.effect, grant);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+    let candidates = index.map(|ix| ix.candidate_mask(action, policy.statements.len()));
+    let mut statements = Vec::with_capacity(policy.statements.len());
+    for (i, statement) in policy.statements.iter().enumerate() {
+        let found = match (index, &candidates) {
+            (Some(_), Some(mask)) if !mask.get(i).copied().unwrap_or(false) => ActionFound::NotCandidate,
+            (Some(ix), _) => ix.find_action(i, statement, action),
+            (None, _) => find_action(statement, action),
         };
-        if matched {
+        let mut record = StatementTrace::start(i, statement);
+        let grant = check_statement(statement, request, scope, found, &mut record);
+        record.matched = grant.is_some();
+        if let Some(grant) = grant {
             out.record(statement.effect, grant);
         }
+        statements.push(record);
     }
-    if let (Some(t), Some(statements)) = (trace, statements) {
-        t.policies.push(PolicyTrace { layer, label: label.to_string(), statements });
-    }
+    ev.policy(PolicyTrace { layer: scope.layer, label: label(), statements });
     out
 }
 
-fn action_matches(statement: &Statement, request: &Request) -> bool {
-    statement.action.patterns.iter().any(|p| p.matches(&request.action)) != statement.action.negated
+/// Which action pattern matches, without an index.
+fn find_action(statement: &Statement, action: &str) -> ActionFound {
+    statement
+        .action
+        .patterns
+        .iter()
+        .position(|p| p.matches(action))
+        .map_or(ActionFound::NoPattern, ActionFound::Pattern)
 }
 
-fn resource_matches(statement: &Statement, request: &Request) -> bool {
-    match &statement.resource {
-        // A resource-based policy without Resource means the attached resource.
-        None => true,
-        Some(block) => {
-            block.patterns.iter().any(|p| p.matcher.matches(&request.resource, &request.context)) != block.negated
-        }
+/// Does `statement` apply to the request? `Some(grant)` when it does, the grant
+/// being how its principal names the caller (`None` for layers without principals).
+/// A sink that does not record stops at the first element that fails.
+pub(super) fn check_statement<S: StatementSink>(
+    statement: &Statement,
+    request: &Request,
+    scope: Scope,
+    action: ActionFound,
+    sink: &mut S,
+) -> Option<Option<PrincipalMatch>> {
+    // R2.1: Action, or NotAction (every action not listed).
+    let action_ok = match action {
+        ActionFound::Pattern(_) => !statement.action.negated,
+        ActionFound::NoPattern => statement.action.negated,
+        ActionFound::NotCandidate => false,
+    };
+    sink.action(statement, action, action_ok);
+    if !action_ok && !S::RECORDS {
+        return None;
     }
+    let resource_ok = resource_matches(statement, request, sink);
+    if !resource_ok && !S::RECORDS {
+        return None;
+    }
+    let grant = principal_grant(statement, request, scope, sink);
+    let principal_ok = grant != Some(PrincipalMatch::None);
+    if !principal_ok && !S::RECORDS {
+        return None;
+    }
+    let conditions_ok = conditions_hold(statement, request, sink);
+    (action_ok && resource_ok && principal_ok && conditions_ok).then_some(grant)
 }
 
-/// How the statement's principal names the caller; `None` when the layer has no
-/// principal (identity-based layers).
-fn principal_grant(statement: &Statement, request: &Request, scope: Scope) -> Option<PrincipalMatch> {
-    if !matches!(scope.layer, Layer::ResourcePolicy | Layer::TrustPolicy | Layer::Rcp) {
+/// R2.2: Resource, or NotResource; a resource-based policy without either means the
+/// resource it is attached to.
+fn resource_matches<S: StatementSink>(statement: &Statement, request: &Request, sink: &mut S) -> bool {
+    let Some(block) = &statement.resource else {
+        sink.resource(statement, None, true);
+        return true;
+    };
+    let found = block.patterns.iter().position(|p| p.matcher.matches(&request.resource, &request.context));
+    let matched = found.is_some() != block.negated;
+    sink.resource(statement, found, matched);
+    matched
+}
+
+/// How the statement's principal names the caller (section 7); `None` when the layer
+/// has no principals (identity-based layers) or the statement names none.
+fn principal_grant<S: StatementSink>(
+    statement: &Statement,
+    request: &Request,
+    scope: Scope,
+    sink: &mut S,
+) -> Option<PrincipalMatch> {
+    if !scope.has_principals() {
         return None;
     }
     let block = statement.principal.as_ref()?;
-    if block.negated && statement.effect == Effect::Deny && scope.has_boundary {
+    let (grant, how) = if block.negated && statement.effect == Effect::Deny && scope.has_boundary {
         // NOTPRIN: a Deny with NotPrincipal always denies a principal that has a
         // permissions boundary, even one listed in NotPrincipal.
-        return Some(PrincipalMatch::Account);
-    }
-    let m = request.principal.match_spec(&block.spec);
-    Some(if block.negated {
+        (PrincipalMatch::Account, PrincipalHow::BoundaryOverride)
+    } else if block.negated {
         // NotPrincipal: everyone not listed. In a Deny only the caller's own ARN
         // exempts it: AWS may check the account and the role before the session
         // (NOTPRIN), so listing a parent does not protect its children. In an Allow,
         // any listed identity, at any level, excludes the caller; a caller not listed
         // is read as named only by its account, the narrowest reading.
-        let excluded = match statement.effect {
+        let m = request.principal.match_spec(&block.spec);
+        let listed = match statement.effect {
             Effect::Deny => m == PrincipalMatch::Exact,
             Effect::Allow => m != PrincipalMatch::None,
         };
-        if excluded {
-            PrincipalMatch::None
+        if listed {
+            (PrincipalMatch::None, PrincipalHow::Listed)
         } else {
-            PrincipalMatch::Account
+            (PrincipalMatch::Account, PrincipalHow::NotListed)
         }
     } else {
-        m
-    })
-}
-
-fn principal_ok(statement: &Statement, request: &Request, scope: Scope) -> bool {
-    match principal_grant(statement, request, scope) {
-        None => true,
-        Some(m) => m != PrincipalMatch::None,
-    }
-}
-
-fn statement_matches(statement: &Statement, request: &Request, scope: Scope) -> (bool, Option<PrincipalMatch>) {
-    if !action_matches(statement, request) {
-        return (false, None);
-    }
-    statement_matches_beyond_action(statement, request, scope)
-}
-
-/// [`statement_matches`] for a statement whose action is known to match.
-pub(super) fn statement_matches_beyond_action(
-    statement: &Statement,
-    request: &Request,
-    scope: Scope,
-) -> (bool, Option<PrincipalMatch>) {
-    if !resource_matches(statement, request) {
-        return (false, None);
-    }
-    let grant = principal_grant(statement, request, scope);
-    if grant == Some(PrincipalMatch::None) {
-        return (false, None);
-    }
-    let conditions = conditions_match(statement, request);
-    (conditions, if conditions { grant } else { None })
-}
-
-/// All conditions must hold. A condition on a request value its operator cannot read
-/// is unknown: it keeps an Allow from applying and lets a Deny apply (when in doubt,
-/// deny).
-fn conditions_match(statement: &Statement, request: &Request) -> bool {
-    let deny = statement.effect == Effect::Deny;
-    statement.conditions.iter().all(|c| match c.evaluate_tri(&request.context) {
-        Tri::True => true,
-        Tri::False => false,
-        Tri::Unknown => deny,
-    })
-}
-
-fn trace_statement(statement: &Statement, index: usize, request: &Request, scope: Scope) -> StatementTrace {
-    let action = action_matches(statement, request);
-    let resource = resource_matches(statement, request);
-    let principal = if matches!(scope.layer, Layer::ResourcePolicy | Layer::TrustPolicy | Layer::Rcp) {
-        Some(principal_ok(statement, request, scope))
-    } else {
-        None
+        (request.principal.match_spec(&block.spec), PrincipalHow::Named)
     };
-    let conditions: Vec<(String, String, bool)> = statement
-        .conditions
-        .iter()
-        .map(|c| (c.operator.name.clone(), c.key.clone(), c.evaluate(&request.context)))
-        .collect();
-    let matched = action && resource && principal.unwrap_or(true) && conditions_match(statement, request);
-    StatementTrace {
-        index,
-        sid: statement.sid.clone(),
-        effect: statement.effect,
-        action,
-        resource,
-        principal,
-        conditions,
-        matched,
+    sink.principal(statement, grant, how, grant != PrincipalMatch::None);
+    Some(grant)
+}
+
+/// All conditions must hold (R3.1). A condition on a request value its operator
+/// cannot read is unknown: it keeps an Allow from applying and lets a Deny apply
+/// (when in doubt, deny).
+fn conditions_hold<S: StatementSink>(statement: &Statement, request: &Request, sink: &mut S) -> bool {
+    let deny = statement.effect == Effect::Deny;
+    let mut all = true;
+    for condition in &statement.conditions {
+        let result = condition.evaluate_tri(&request.context);
+        let holds = match result {
+            Tri::True => true,
+            Tri::False => false,
+            Tri::Unknown => deny,
+        };
+        sink.condition(condition, &request.context, result, holds);
+        all &= holds;
+        if !all && !S::RECORDS {
+            return false;
+        }
     }
+    all
 }
