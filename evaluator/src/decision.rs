@@ -201,6 +201,8 @@ pub enum Rule {
     Boundary,
     /// R6.9: session policies.
     SessionPolicies,
+    /// R6.7 to R6.9 together: the caller's own policies allow.
+    CallerPolicies,
 }
 
 impl Rule {
@@ -219,6 +221,7 @@ impl Rule {
             Rule::IdentityPolicies => "R6.7",
             Rule::Boundary => "R6.8",
             Rule::SessionPolicies => "R6.9",
+            Rule::CallerPolicies => "R6.7-R6.9",
         }
     }
 
@@ -237,6 +240,7 @@ impl Rule {
             Rule::IdentityPolicies => "identity-based policies",
             Rule::Boundary => "permissions boundary",
             Rule::SessionPolicies => "session policies",
+            Rule::CallerPolicies => "the caller's policies",
         }
     }
 }

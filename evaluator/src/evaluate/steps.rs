@@ -197,6 +197,12 @@ pub(super) fn resource_grant<E: Evidence>(f: &Findings, ev: &mut E) -> Step {
                 format!("allowed by the {}'s grant to the role", layer.name())
             })
         }
+        PrincipalMatch::Account if f.resource.is_some() => pass(ev, Rule::ResourceGrant, || {
+            format!("the {} names only the caller's account, which grants nothing by itself (R7.6)", layer.name())
+        }),
+        PrincipalMatch::None if f.resource.is_some() => {
+            pass(ev, Rule::ResourceGrant, || format!("the {} does not allow the caller", layer.name()))
+        }
         PrincipalMatch::Account | PrincipalMatch::None => ControlFlow::Continue(()),
     }
 }
@@ -205,8 +211,8 @@ pub(super) fn resource_grant<E: Evidence>(f: &Findings, ev: &mut E) -> Step {
 /// session policies (R6.7 to R6.9).
 pub(super) fn principal_side<E: Evidence>(f: &Findings, ev: &mut E) -> Decision {
     let flow = own_policies(f, ev);
-    or_allowed(flow, ev, Rule::IdentityPolicies, || {
-        "allowed: identity-based policies allow, and no boundary or session policy limits it".into()
+    or_allowed(flow, ev, Rule::CallerPolicies, || {
+        "identity-based policies allow, and no boundary or session policy limits them".into()
     })
 }
 
