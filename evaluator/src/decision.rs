@@ -88,6 +88,12 @@ impl Layer {
         }
     }
 
+    /// The policy type in words (`role trust policy`), as the access-denied messages
+    /// name it.
+    pub fn noun(self) -> &'static str {
+        self.implicit_noun()
+    }
+
     fn implicit_noun(self) -> &'static str {
         match self {
             Layer::Scp => "service control policy",

@@ -82,6 +82,10 @@ fn sessions_name_the_trust_policy_and_their_session_policies() {
     let issued = w.assume_role(&Caller::User(ALICE), &params, true).unwrap();
     let trust = labels(&issued.decision);
     assert!(trust.contains(&(Layer::TrustPolicy, format!("trust policy of {ROLE}"))), "{trust:?}");
+    // The trust policy's statement shows which Principal entry named the caller.
+    let policies = &issued.decision.trace.as_ref().unwrap().policies;
+    let principal = policies.iter().find(|p| p.layer == Layer::TrustPolicy).unwrap().statements[0].principal.clone();
+    assert_eq!(principal.and_then(|p| p.pattern), Some(format!("AWS: {ALICE}")));
     let (_, decision) = w
         .authorize(&Caller::Session(&issued.session), "s3:GetObject", "arn:aws:s3:::b/k", None, Context::new(), true)
         .unwrap();

@@ -72,7 +72,7 @@ pub(super) fn explicit_deny<E: Evidence>(f: &Findings, ev: &mut E) -> Step {
     ];
     match explicit.iter().find(|(_, d)| *d) {
         Some((layer, _)) => decide(ev, Rule::ExplicitDeny, denied(Outcome::ExplicitDeny, *layer), || {
-            format!("a Deny statement in the {} matches", layer.name())
+            format!("a Deny statement in the {} matches", layer.noun())
         }),
         None => pass(ev, Rule::ExplicitDeny, || {
             if exempt {
@@ -122,7 +122,7 @@ fn service_principal_step<E: Evidence>(f: &Findings, ev: &mut E) -> Step {
         decide(ev, Rule::ServicePrincipal, allowed(), || "the resource-based policy names the service".into())
     } else {
         decide(ev, Rule::ServicePrincipal, denied(Outcome::ImplicitDeny, f.rbp_layer), || {
-            format!("the {} does not name the service", f.rbp_layer.name())
+            format!("the {} does not name the service", f.rbp_layer.noun())
         })
     }
 }
@@ -138,11 +138,11 @@ pub(super) fn cross_account<E: Evidence>(f: &Findings, ev: &mut E) -> Decision {
 fn cross_account_step<E: Evidence>(f: &Findings, ev: &mut E) -> Step {
     if grant(f) == PrincipalMatch::None {
         return decide(ev, Rule::CrossAccount, denied(Outcome::ImplicitDeny, f.rbp_layer), || {
-            format!("the resource's account does not allow: its {} does not allow the caller", f.rbp_layer.name())
+            format!("the resource's account does not allow: its {} does not allow the caller", f.rbp_layer.noun())
         });
     }
     pass(ev, Rule::CrossAccount, || {
-        format!("the resource's account allows ({}); the caller's account must allow too", f.rbp_layer.name())
+        format!("the resource's account allows ({}); the caller's account must allow too", f.rbp_layer.noun())
     })?;
     own_policies(f, ev)
 }
@@ -185,23 +185,23 @@ pub(super) fn resource_grant<E: Evidence>(f: &Findings, ev: &mut E) -> Step {
             })
         }
         PrincipalMatch::Exact | PrincipalMatch::Wildcard => {
-            decide(ev, Rule::ResourceGrant, allowed(), || format!("the {} allows the caller by name", layer.name()))
+            decide(ev, Rule::ResourceGrant, allowed(), || format!("the {} allows the caller by name", layer.noun()))
         }
         PrincipalMatch::Role => {
             pass(ev, Rule::ResourceGrant, || {
-                format!("the {} allows the caller's role: the boundary and session policies still apply", layer.name())
+                format!("the {} allows the caller's role: the boundary and session policies still apply", layer.noun())
             })?;
             boundary(f, ev)?;
             session_policies(f, ev)?;
             decide(ev, Rule::ResourceGrant, allowed(), || {
-                format!("allowed by the {}'s grant to the role", layer.name())
+                format!("allowed by the {}'s grant to the role", layer.noun())
             })
         }
         PrincipalMatch::Account if f.resource.is_some() => pass(ev, Rule::ResourceGrant, || {
-            format!("the {} names only the caller's account, which grants nothing by itself (R7.6)", layer.name())
+            format!("the {} names only the caller's account, which grants nothing by itself (R7.6)", layer.noun())
         }),
         PrincipalMatch::None if f.resource.is_some() => {
-            pass(ev, Rule::ResourceGrant, || format!("the {} does not allow the caller", layer.name()))
+            pass(ev, Rule::ResourceGrant, || format!("the {} does not allow the caller", layer.noun()))
         }
         PrincipalMatch::Account | PrincipalMatch::None => ControlFlow::Continue(()),
     }
