@@ -82,15 +82,8 @@ pub(super) trait StatementSink {
     fn action(&mut self, statement: &Statement, found: ActionFound, matched: bool);
     /// The resource element: the position of the matching pattern, if any.
     fn resource(&mut self, statement: &Statement, found: Option<usize>, matched: bool);
-    /// The principal element, as it names `caller`.
-    fn principal(
-        &mut self,
-        statement: &Statement,
-        caller: &Principal,
-        grant: PrincipalMatch,
-        how: PrincipalHow,
-        matched: bool,
-    );
+    /// The principal element, as it names `caller` (`grant`, `how`).
+    fn principal(&mut self, statement: &Statement, caller: &Principal, named: (PrincipalMatch, PrincipalHow));
     /// One condition, its three-valued result, and whether it counts as holding.
     fn condition(&mut self, condition: &Condition, context: &Context, result: Tri, holds: bool);
 }
@@ -102,7 +95,7 @@ impl StatementSink for () {
     #[inline(always)]
     fn resource(&mut self, _: &Statement, _: Option<usize>, _: bool) {}
     #[inline(always)]
-    fn principal(&mut self, _: &Statement, _: &Principal, _: PrincipalMatch, _: PrincipalHow, _: bool) {}
+    fn principal(&mut self, _: &Statement, _: &Principal, _: (PrincipalMatch, PrincipalHow)) {}
     #[inline(always)]
     fn condition(&mut self, _: &Condition, _: &Context, _: Tri, _: bool) {}
 }
@@ -194,19 +187,12 @@ impl StatementSink for StatementTrace {
         });
     }
 
-    fn principal(
-        &mut self,
-        statement: &Statement,
-        caller: &Principal,
-        grant: PrincipalMatch,
-        how: PrincipalHow,
-        matched: bool,
-    ) {
+    fn principal(&mut self, statement: &Statement, caller: &Principal, (grant, how): (PrincipalMatch, PrincipalHow)) {
         let negated = statement.principal.as_ref().is_some_and(|b| b.negated);
         self.principal = Some(ElementTrace {
             element: element(negated, "Principal", "NotPrincipal"),
             pattern: statement.principal.as_ref().and_then(|b| naming_entry(&b.spec, caller)),
-            matched,
+            matched: grant != PrincipalMatch::None,
             note: Some(grant_note(grant, how).to_string()),
         });
     }
