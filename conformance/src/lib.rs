@@ -28,6 +28,7 @@ pub mod diff;
 pub mod explain;
 pub mod fuzzing;
 pub mod gen;
+pub mod matrix;
 pub mod props;
 pub mod protocol;
 pub mod reference;

@@ -18,6 +18,7 @@ pub struct External {
     timeout: Duration,
     info: ImplementationInfo,
     supports: Vec<String>,
+    given_fields_only: bool,
     proc: Option<Running>,
     seq: u64,
 }
@@ -75,6 +76,7 @@ impl External {
             timeout,
             info: ImplementationInfo { name: command.to_string(), version: String::new(), language: String::new() },
             supports: Vec::new(),
+            given_fields_only: false,
             proc: None,
             seq: 0,
         };
@@ -129,6 +131,7 @@ impl External {
             .and_then(Value::as_array)
             .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
             .unwrap_or_default();
+        self.given_fields_only = reply.get("givenFieldsOnly").and_then(Value::as_bool).unwrap_or(false);
         Ok(())
     }
 
@@ -185,6 +188,10 @@ impl External {
 impl Implementation for External {
     fn info(&self) -> ImplementationInfo {
         self.info.clone()
+    }
+
+    fn given_fields_only(&self) -> bool {
+        self.given_fields_only
     }
 
     fn run(&mut self, case: &Case) -> CaseOutcome {
