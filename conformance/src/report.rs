@@ -19,6 +19,48 @@ use crate::runner::{area_of, CaseReport, Counts, ImplementationInfo, Status};
 /// The tag that marks behaviour the AWS documentation leaves open; counted apart.
 pub const UNCERTAIN: &str = "uncertain";
 
+/// Why a report could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// No input files.
+    #[error("no input: give one or more files written by `iam-conformance run --format json`")]
+    NoInput,
+    /// An input file that cannot be read.
+    #[error("{file}: {source}")]
+    Read {
+        /// The file.
+        file: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// An input that is not `run --format json` output.
+    #[error("{file}: {source} (expected the output of `iam-conformance run --format json`)")]
+    NotARun {
+        /// The file.
+        file: String,
+        /// The JSON error, with its line and column.
+        source: serde_json::Error,
+    },
+    /// The page cannot be written.
+    #[error("{file}: {source}")]
+    Write {
+        /// The output file.
+        file: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A result value for a person: `(absent)` for a field the implementation did not
+/// give, strings without quotes where they cannot be mistaken, other values as JSON.
+pub fn shown(v: &Value) -> String {
+    if v.is_null() {
+        "(absent)".to_string()
+    } else {
+        v.to_string()
+    }
+}
+
 /// Characters XML 1.0 cannot carry at all (not even as references) are replaced.
 fn xml_char_ok(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
@@ -64,7 +106,15 @@ pub fn junit(implementation: &str, reports: &[CaseReport]) -> String {
                 let body: Vec<String> = r
                     .mismatches
                     .iter()
-                    .map(|m| format!("step {} {}: expected {} but got {}", m.step, m.field, m.expected, m.actual))
+                    .map(|m| {
+                        format!(
+                            "step {} {}: expected {} but got {}",
+                            m.step,
+                            m.field,
+                            shown(&m.expected),
+                            shown(&m.actual)
+                        )
+                    })
                     .collect();
                 out.push_str(&format!(
                     "<failure message=\"{}\">{}</failure>",
@@ -171,26 +221,28 @@ pub struct RunResult {
 }
 
 /// Parses one `run --format json` output.
-pub fn parse_run(text: &str, source: &str) -> Result<RunResult, String> {
-    let mut run: RunResult = serde_json::from_str(text)
-        .map_err(|e| format!("{source}: {e} (expected the output of `iam-conformance run --format json`)"))?;
+pub fn parse_run(text: &str, source: &str) -> Result<RunResult, ReportError> {
+    let mut run: RunResult =
+        serde_json::from_str(text).map_err(|e| ReportError::NotARun { file: source.to_string(), source: e })?;
     run.source = source.to_string();
     Ok(run)
 }
 
 /// Reads one `run --format json` output file.
-pub fn load_run(path: &Path) -> Result<RunResult, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn load_run(path: &Path) -> Result<RunResult, ReportError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| ReportError::Read { file: path.display().to_string(), source: e })?;
     parse_run(&text, &path.display().to_string())
 }
 
 /// Builds the HTML report from `run --format json` result files and writes it.
-pub fn write_html(inputs: &[PathBuf], output: &Path) -> Result<(), String> {
+pub fn write_html(inputs: &[PathBuf], output: &Path) -> Result<(), ReportError> {
     if inputs.is_empty() {
-        return Err("no input: give one or more files written by `iam-conformance run --format json`".to_string());
+        return Err(ReportError::NoInput);
     }
     let runs = inputs.iter().map(|p| load_run(p)).collect::<Result<Vec<_>, _>>()?;
-    std::fs::write(output, render_html(&runs)).map_err(|e| format!("{}: {e}", output.display()))
+    std::fs::write(output, render_html(&runs))
+        .map_err(|e| ReportError::Write { file: output.display().to_string(), source: e })
 }
 
 // ---------------------------------------------------------------------------------
@@ -841,15 +893,15 @@ mod tests {
 
     #[test]
     fn bad_input_names_the_file() {
-        let e = parse_run("{\"implementation\": {}}", "x.json").unwrap_err();
+        let e = parse_run("{\"implementation\": {}}", "x.json").unwrap_err().to_string();
         assert!(e.starts_with("x.json: "), "{e}");
-        let e = parse_run("PASS 3 cases", "y.txt").unwrap_err();
+        let e = parse_run("PASS 3 cases", "y.txt").unwrap_err().to_string();
         assert!(e.contains("y.txt") && e.contains("line 1"), "{e}");
         let mut c = case("a/b.json", &[], "passed");
         c["status"] = json!("great");
         let text = json!({"implementation": {"name": "a", "version": "", "language": ""}, "cases": [c]}).to_string();
-        assert!(parse_run(&text, "z.json").unwrap_err().contains("unknown variant `great`"));
-        assert!(write_html(&[], Path::new("/nonexistent/out.html")).unwrap_err().contains("no input"));
+        assert!(parse_run(&text, "z.json").unwrap_err().to_string().contains("unknown variant `great`"));
+        assert!(write_html(&[], Path::new("/nonexistent/out.html")).unwrap_err().to_string().contains("no input"));
     }
 
     #[test]
@@ -858,6 +910,7 @@ mod tests {
             path: "corpus/p/<1>.json".to_string(),
             description: "a \"b\" & c".to_string(),
             tags: vec![],
+            sources: vec![],
             status: Status::Errored,
             mismatches: vec![],
             message: Some("garbage \u{1b}[31m\u{0}".to_string()),

@@ -106,7 +106,7 @@ fn report_rejects_bad_input_naming_the_file() {
     let dir = scratch("bad-input");
     std::fs::write(dir.join("text.txt"), "1 passed, 0 failed, 0 skipped, 0 errored\n").unwrap();
     let cases = [
-        (vec!["report", "-o", "r.html"], "no input"),
+        (vec!["report", "-o", "r.html"], "<INPUTS>"),
         (vec!["report", "missing.json", "-o", "r.html"], "missing.json"),
         (vec!["report", "text.txt", "-o", "r.html"], "text.txt"),
     ];
