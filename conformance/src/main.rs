@@ -72,6 +72,24 @@ enum Command {
         #[arg(long, short)]
         output: std::path::PathBuf,
     },
+    /// Run the reference and every installed peer adapter over the corpus; write one
+    /// HTML page and one JSON file (`matrix.html`, `matrix.json`).
+    Matrix {
+        /// Case files or folders (default `corpus/`).
+        paths: Vec<std::path::PathBuf>,
+        /// A peer as NAME=CMD (repeatable); default: every scripts/adapters/NAME/run.sh.
+        #[arg(long = "impl")]
+        implementations: Vec<String>,
+        /// Where the adapters are found when no --impl is given.
+        #[arg(long, default_value = "scripts/adapters")]
+        adapters: std::path::PathBuf,
+        /// The output folder.
+        #[arg(long, short, default_value = "target/matrix")]
+        out: std::path::PathBuf,
+        /// Seconds a peer may take per case.
+        #[arg(long, default_value_t = 10)]
+        timeout: u64,
+    },
     /// Differential testing: random cases, the oracle against --impl CMD.
     Diff {
         /// The implementation to compare (a shell command speaking the protocol).
@@ -111,6 +129,16 @@ fn run(command: Command) -> Result<bool, CliError> {
             iam_conformance::report::write_html(&inputs, &output)?;
             eprintln!("report: wrote {}", output.display());
             Ok(true)
+        }
+        Command::Matrix { paths, implementations, adapters, out, timeout } => {
+            iam_conformance::matrix::run(&iam_conformance::matrix::Options {
+                paths,
+                impls: implementations,
+                adapters,
+                out,
+                timeout: std::time::Duration::from_secs(timeout),
+            })
+            .map_err(CliError::Other)
         }
         Command::Diff { implementation, cases, seed, out } => {
             iam_conformance::diff::run(&implementation, cases, seed, &out).map_err(CliError::Other)

@@ -159,7 +159,8 @@ fn label_case_fields(set: &mut PolicySet) {
     set.labels.extend(labels);
 }
 
-fn decision_result(decision: &iam_evaluator::Decision, request: &Request) -> Expect {
+/// The result fields of a decision: `decision`, `deniedBy` and the AWS message.
+pub fn decision_result(decision: &iam_evaluator::Decision, request: &Request) -> Expect {
     Expect {
         decision: Some(decision.outcome.name().to_string()),
         denied_by: decision.denied_by.map(|l| l.name().to_string()),
