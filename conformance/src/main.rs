@@ -58,6 +58,9 @@ enum Command {
         /// The case file, or `-`.
         #[arg(default_value = "-")]
         file: String,
+        /// Text for a person, or JSON with the same evidence for programs.
+        #[arg(long, value_enum, default_value = "text")]
+        format: cli::Format,
     },
     /// Check policy files: valid, or the classified error with its location.
     Parse(cli::parse::ParseArgs),
@@ -116,8 +119,8 @@ enum Command {
 fn run(command: Command) -> Result<bool, CliError> {
     match command {
         Command::Run(args) => cli::run::run(args),
-        Command::Eval { file } => cli::eval::eval(&file, false),
-        Command::Explain { file } => cli::eval::eval(&file, true),
+        Command::Eval { file } => cli::eval::eval(&file, None),
+        Command::Explain { file, format } => cli::eval::eval(&file, Some(format)),
         Command::Parse(args) => cli::parse::parse(&args),
         Command::Serve => {
             let stdin = std::io::stdin();

@@ -680,6 +680,14 @@ fn eval_and_explain_say_whether_each_step_matched() {
         r.stdout
     );
     assert!(r.stdout.contains("1 of 2 steps did not match their expect"), "{}", r.stdout);
+    let r = run_bin(&dir, &["explain", "--format", "json", "-"], Some(&two.to_string()));
+    assert_eq!(r.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
+    assert_eq!(v["matched"], false);
+    assert_eq!(v["steps"][0]["expect"]["matched"], true);
+    assert_eq!(v["steps"][1]["expect"]["mismatches"][0]["field"], "decision");
+    assert_eq!(v["steps"][1]["evidence"]["decision"]["outcome"], "implicitDeny", "{}", v["steps"][1]);
+    assert_eq!(v["steps"][0]["evidence"]["request"]["action"], "s3:GetObject");
     two["steps"][1]["expect"]["decision"] = "implicitDeny".into();
     let r = run_bin(&dir, &["explain", "-"], Some(&two.to_string()));
     assert_eq!(r.code, 0);

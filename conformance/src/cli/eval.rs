@@ -5,17 +5,32 @@ use iam_conformance::reference::run_case;
 use iam_conformance::runner::{self, CaseOutcome, Mismatch};
 
 use super::error::read_input;
-use super::{shown, CliError};
+use super::{shown, CliError, Format};
 
-/// Runs `eval` (JSON) or `explain` (text); `Ok(false)` when a step does not match.
-pub fn eval(file: &str, explain: bool) -> Result<bool, CliError> {
+/// Runs `eval` (`explain` None: results as JSON) or `explain` (text, or JSON with the
+/// evidence); `Ok(false)` when a step does not match its expect.
+pub fn eval(file: &str, explain: Option<Format>) -> Result<bool, CliError> {
     let text = read_input(file)?;
     let case = runner::parse_case(&text).map_err(|e| e.in_file(file))?;
-    let steps = run_case(&case, explain).map_err(|e| CliError::Other(format!("{file}: {e}")))?;
+    let steps = run_case(&case, explain.is_some()).map_err(|e| CliError::Other(format!("{file}: {e}")))?;
     let results: Vec<_> = steps.iter().map(|s| s.result.clone()).collect();
     let (_, mismatches, _) = runner::judge(&case, &CaseOutcome::Results(results.clone()));
     let of_step = |i: usize| -> Vec<&Mismatch> { mismatches.iter().filter(|m| m.step == i + 1).collect() };
-    if explain {
+    let checks = |i: usize| serde_json::json!({"matched": of_step(i).is_empty(), "mismatches": of_step(i)});
+    if explain == Some(Format::Json) {
+        let out: Vec<_> = steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                serde_json::json!({
+                    "step": i + 1, "result": s.result, "expect": checks(i),
+                    "evidence": s.evidence, "explanation": s.explanation,
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({"description": case.description, "steps": out, "matched": mismatches.is_empty()});
+        println!("{doc}");
+    } else if explain.is_some() {
         println!("{}", case.description);
         for (i, s) in steps.iter().enumerate() {
             println!("\n== step {} ==", i + 1);
