@@ -30,6 +30,7 @@ pub mod fuzzing;
 pub mod gen;
 pub mod props;
 pub mod protocol;
+pub mod queries;
 pub mod reference;
 pub mod report;
 pub mod runner;

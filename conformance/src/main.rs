@@ -68,6 +68,14 @@ enum Command {
         #[arg(long, short, default_value = "report.html")]
         output: PathBuf,
     },
+    /// Can this principal do this? The decision, the policy type that denied, the AWS
+    /// message and the trace (exit 0 allowed, 1 denied, 2 bad input).
+    Can(iam_conformance::queries::CanArgs),
+    /// Every principal of the world allowed to do this, or allowed only if keys the
+    /// world cannot know allow it.
+    WhoCan(iam_conformance::queries::WhoCanArgs),
+    /// The roles each principal can become through sts:AssumeRole, with paths.
+    Reach(iam_conformance::queries::ReachArgs),
     /// Differential testing: random cases, the oracle against --impl CMD.
     Diff {
         /// The implementation to compare (a shell command speaking the protocol).
@@ -109,6 +117,9 @@ fn main() -> ExitCode {
             iam_conformance::protocol::serve(stdin.lock(), stdout.lock()).map(|_| true).map_err(|e| e.to_string())
         }
         Command::Report { inputs, output } => iam_conformance::report::write_html(&inputs, &output).map(|_| true),
+        Command::Can(args) => iam_conformance::queries::can(&args),
+        Command::WhoCan(args) => iam_conformance::queries::who_can(&args),
+        Command::Reach(args) => iam_conformance::queries::reach(&args),
         Command::Diff { implementation, cases, seed, out } => {
             iam_conformance::diff::run(&implementation, cases, seed, &out)
         }
