@@ -335,6 +335,8 @@ pub fn who_can_with_progress(
     let everyone = principals(world);
     let resource_policy = world.resource_entry(&q.resource).and_then(|r| r.policy.as_ref());
     let mut memo: HashMap<usize, bool> = HashMap::new();
+    // R11.10: sts:GetCallerIdentity needs no permission, so no principal is skipped.
+    let always = q.action.eq_ignore_ascii_case("sts:GetCallerIdentity");
     let total = everyone.len();
     let mut out = Vec::with_capacity(total);
     for (i, who) in everyone.into_iter().enumerate() {
@@ -351,7 +353,7 @@ pub fn who_can_with_progress(
             }
             None => false,
         };
-        let verdict = if may || granted {
+        let verdict = if always || may || granted {
             let (request, set, userid) = prepare(world, &who, q)?;
             // In who-can a role stands for any of its sessions: aws:userid is unknown.
             verdict(&request, &set, &q.knowledge(userid && matches!(who, Who::User(_))))
