@@ -13,20 +13,22 @@
 
 mod reach;
 pub mod unknown;
+mod who_can;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::context::{Context, ContextValue};
 use crate::decision::Decision;
 use crate::evaluate::{evaluate, PolicySet};
-use crate::policy::{Effect, Policy, PrincipalSpec};
-use crate::principal::{Principal, PrincipalMatch};
+use crate::policy::Policy;
+use crate::principal::Principal;
 use crate::request::Request;
 use crate::sts::Session;
 use crate::world::{Caller, World, WorldError};
 
 pub use reach::{reach, reach_edges, Edge, Hop, Reach, Reached};
 pub use unknown::{Bound, Knowledge, Unknowns};
+pub use who_can::{who_can, who_can_with_progress, Answer};
 
 /// The session name a role stands for in questions (a valid `RoleSessionName`).
 pub const SESSION_NAME: &str = "iam-conformance";
@@ -269,21 +271,8 @@ pub fn can_with_policies(request: Request, set: &PolicySet, given: &Context) -> 
     CanAnswer { request, decision, verdict }
 }
 
-/// One principal's answer in [`who_can`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct Answer {
-    /// The principal.
-    pub who: Who,
-    /// Its verdict.
-    pub verdict: Verdict,
-}
-
-/// Can an Allow statement of `policy` apply to `action` on `resource`?
-fn may_allow(policy: &Policy, action: &str, resource: &str) -> bool {
-    policy.statements.iter().any(|s| s.effect == Effect::Allow && unknown::statement_maybe(s, action, Some(resource)))
-}
-
-/// The identity policies of a principal, by reference.
+/// The identity policies of a principal, by reference, as
+/// [`World::caller_policies`] collects them.
 fn identity_refs<'w>(world: &'w World, who: &Who) -> Vec<&'w Policy> {
     let managed = |arns: &'w [String]| arns.iter().filter_map(|a| world.policies.get(a));
     match who {
@@ -303,65 +292,4 @@ fn identity_refs<'w>(world: &'w World, who: &Who) -> Vec<&'w Policy> {
         },
         Who::Root(_) => Vec::new(),
     }
-}
-
-/// Can the resource-based policy grant `principal` anything for `q`?
-fn resource_may_grant(policy: &Policy, principal: &Principal, q: &Question) -> bool {
-    policy.statements.iter().any(|s| {
-        s.effect == Effect::Allow
-            && unknown::statement_maybe(s, &q.action, Some(&q.resource))
-            && s.principal.as_ref().is_none_or(|b| {
-                b.negated
-                    || matches!(b.spec, PrincipalSpec::Any)
-                    || principal.match_spec(&b.spec) != PrincipalMatch::None
-            })
-    })
-}
-
-/// Every user and role of the world with its verdict for `q`, in the order of
-/// [`principals`]. A principal none of whose identity policies can allow the action
-/// on the resource, and whom the resource's policy cannot grant it, is "no" without
-/// a full decision (the decision procedure denies it: R6.6, R7.6, R8.1).
-pub fn who_can(world: &World, q: &Question) -> Result<Vec<Answer>, QueryError> {
-    who_can_with_progress(world, q, &mut |_, _| {})
-}
-
-/// [`who_can`], reporting progress as (done, total) principals.
-pub fn who_can_with_progress(
-    world: &World,
-    q: &Question,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<Vec<Answer>, QueryError> {
-    let everyone = principals(world);
-    let resource_policy = world.resource_entry(&q.resource).and_then(|r| r.policy.as_ref());
-    let mut memo: HashMap<usize, bool> = HashMap::new();
-    // R11.10: sts:GetCallerIdentity needs no permission, so no principal is skipped.
-    let always = q.action.eq_ignore_ascii_case("sts:GetCallerIdentity");
-    let total = everyone.len();
-    let mut out = Vec::with_capacity(total);
-    for (i, who) in everyone.into_iter().enumerate() {
-        if i % 256 == 0 {
-            progress(i, total);
-        }
-        let may = identity_refs(world, &who)
-            .into_iter()
-            .any(|p| *memo.entry(std::ptr::from_ref(p).addr()).or_insert_with(|| may_allow(p, &q.action, &q.resource)));
-        let granted = match resource_policy {
-            Some(rp) => {
-                let principal = world.principal_of(&who.caller())?;
-                resource_may_grant(rp, &principal, q)
-            }
-            None => false,
-        };
-        let verdict = if always || may || granted {
-            let (request, set, userid) = prepare(world, &who, q)?;
-            // In who-can a role stands for any of its sessions: aws:userid is unknown.
-            verdict(&request, &set, &q.knowledge(userid && matches!(who, Who::User(_))))
-        } else {
-            Verdict::No
-        };
-        out.push(Answer { who, verdict });
-    }
-    progress(total, total);
-    Ok(out)
 }

@@ -17,9 +17,9 @@ use std::collections::BTreeSet;
 
 use crate::condition::{Condition, TypedValue};
 use crate::evaluate::PolicySet;
-use crate::pattern::ArnPattern;
+use crate::pattern::{arn_components, ArnPattern, Glob, GlobBuilder};
 use crate::policy::{Effect, Policy, ResourceBlock, ResourcePattern, Statement};
-use crate::variable::ResourceMatcher;
+use crate::variable::{Part, ResourceMatcher, Template};
 
 /// Keys the world determines for every caller, present or known to be absent
 /// (IAM-SPEC.md section 5: derived from the principal and the organization).
@@ -106,13 +106,42 @@ fn action_maybe(s: &Statement, action: &str) -> bool {
     s.action.patterns.iter().any(|p| p.matches(action)) != s.action.negated
 }
 
+/// The resource component of a template with every variable read as `*`: it matches
+/// every resource component the template can match for some values.
+fn widened(t: &Template) -> Glob {
+    let mut b = GlobBuilder::new();
+    for part in &t.parts {
+        match part {
+            Part::Text(text) => {
+                b.wild(text);
+            }
+            Part::Literal(c) => {
+                b.literal(c.encode_utf8(&mut [0u8; 4]));
+            }
+            Part::Var { .. } => {
+                b.wild("*");
+            }
+        }
+    }
+    b.build(false)
+}
+
+/// Can a pattern with variables match `resource` for some values of them?
+fn templated_maybe(head: &[Glob; 5], resource_part: &Template, resource: &str) -> bool {
+    let Some([a, b, c, d, e, f]) = arn_components(resource) else { return false };
+    head.iter().zip([a, b, c, d, e]).all(|(g, p)| g.matches(p)) && widened(resource_part).matches(f)
+}
+
 /// Can the statement's resource match `resource` for some value of its variables?
 /// `None` for `resource` means any resource.
 fn resource_maybe(s: &Statement, resource: Option<&str>) -> bool {
     let (Some(block), Some(resource)) = (&s.resource, resource) else { return true };
     let static_match =
         block.patterns.iter().any(|p| matches!(&p.matcher, ResourceMatcher::Static(a) if a.matches(resource)));
-    let templated = block.patterns.iter().any(|p| matches!(p.matcher, ResourceMatcher::Templated { .. }));
+    let templated = block.patterns.iter().any(|p| match &p.matcher {
+        ResourceMatcher::Templated { head, resource: t } => templated_maybe(head, t, resource),
+        ResourceMatcher::Static(_) => false,
+    });
     if block.negated {
         !static_match
     } else {
@@ -124,6 +153,18 @@ fn resource_maybe(s: &Statement, resource: Option<&str>) -> bool {
 /// of its conditions?
 pub fn statement_maybe(s: &Statement, action: &str, resource: Option<&str>) -> bool {
     action_maybe(s, action) && resource_maybe(s, resource)
+}
+
+/// Does the statement's outcome depend on the principal, through a key the world
+/// derives for it (and the question does not give) or a policy variable?
+pub fn depends_on_principal(s: &Statement, k: &Knowledge) -> bool {
+    let derived = |key: &str| k.is_known(key) && !k.given.contains(&key.to_ascii_lowercase());
+    s.conditions.iter().any(|c| {
+        k.is_known(&c.key) && (derived(&c.key) || c.values.iter().any(|v| matches!(v, TypedValue::Template(_))))
+    }) || s
+        .resource
+        .as_ref()
+        .is_some_and(|b| b.patterns.iter().any(|p| matches!(p.matcher, ResourceMatcher::Templated { .. })))
 }
 
 /// What of statement `s` the world cannot know.
