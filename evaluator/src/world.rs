@@ -17,6 +17,8 @@ pub use crate::sts::{AssumeRoleParams, Issued, Session, StsError};
 /// An IAM user.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct User {
+    /// The unique ID (`AIDA...`), from which `aws:userid` is derived.
+    pub id: Option<String>,
     /// Group ARNs.
     pub groups: Vec<String>,
     /// Inline policies.
@@ -41,6 +43,8 @@ pub struct Group {
 /// An IAM role.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Role {
+    /// The unique ID (`AROA...`); a session's `aws:userid` is `ID:SESSION`.
+    pub id: Option<String>,
     /// The trust policy; a role without one can be assumed by nobody.
     pub trust_policy: Option<Policy>,
     /// Inline policies.
