@@ -10,8 +10,9 @@
 # `pip install --require-hashes`. Nothing lands outside the adapter's folder, and
 # neither folder is committed (scripts/adapters/.gitignore).
 #
-# One adapter failing to install (no network, no node) does not stop the others: each
-# is reported, and the exit code is the number of adapters that failed (0: all installed).
+# The adapters install in parallel. One failing to install (no network, no node) does
+# not stop the others: each is reported, and the exit code is the number of adapters
+# that failed (0: all installed).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -35,7 +36,7 @@ install_one() {
     if [ ! -x "$dir/.venv/bin/python" ]; then
       "$py" -m venv "$dir/.venv" >&2 || { rm -rf "$dir/.venv"; return 1; }
     fi
-    "$dir/.venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes \
+    "$dir/.venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-compile --require-hashes \
       -r "$dir/requirements.txt" >&2 || { rm -rf "$dir/.venv"; return 1; }
   else
     echo "no lock file in $dir" >&2
@@ -48,19 +49,26 @@ if [ "${1:-}" = "--list" ]; then
   exit 0
 fi
 names=${*:-$(adapters)}
-failed=0
+# The adapters install side by side (mostly waiting on the registries); each reports
+# when it is done.
+results=$(mktemp -d)
 for n in $names; do
-  if [ ! -d "$here/$n" ]; then
-    echo "setup: no adapter $n (known: $(adapters | tr '\n' ' '))" >&2
-    failed=$((failed + 1))
-    continue
-  fi
-  start=$(date +%s)
-  if install_one "$n"; then
-    echo "setup: $n installed ($(($(date +%s) - start)) s)" >&2
-  else
-    echo "setup: $n NOT installed (see above); it will be skipped" >&2
-    failed=$((failed + 1))
-  fi
+  (
+    if [ ! -d "$here/$n" ]; then
+      echo "setup: no adapter $n (known: $(adapters | tr '\n' ' '))" >&2
+      touch "$results/$n.failed"
+      exit 0
+    fi
+    start=$(date +%s)
+    if install_one "$n"; then
+      echo "setup: $n installed ($(($(date +%s) - start)) s)" >&2
+    else
+      echo "setup: $n NOT installed (see above); it will be skipped" >&2
+      touch "$results/$n.failed"
+    fi
+  ) &
 done
+wait
+failed=$(find "$results" -name '*.failed' | wc -l)
+rm -rf "$results"
 exit "$failed"
