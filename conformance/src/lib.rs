@@ -34,4 +34,5 @@ pub mod protocol;
 pub mod reference;
 pub mod report;
 pub mod runner;
+pub mod serve;
 pub mod world_load;
