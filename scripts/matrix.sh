@@ -40,9 +40,9 @@ esac
 
 t0=$(date +%s)
 if [ -n "${IAMC:-}" ]; then
-  "$IAMC" matrix --out target/matrix
+  "$IAMC" matrix --timeout 30 --out target/matrix
 else
-  cargo run -q -p iam-conformance -- matrix --out target/matrix
+  cargo run -q -p iam-conformance -- matrix --timeout 30 --out target/matrix
 fi
 status=$?
 echo "matrix: run took $(($(date +%s) - t0)) s" >&2
