@@ -41,6 +41,9 @@ pub struct ExplainedStep {
     pub result: StepResult,
     /// For `explain`: the trace rendered as text.
     pub explanation: Option<String>,
+    /// For `explain --format json`: the same evidence as data
+    /// ([`crate::explain::render_json`]), for steps that made a decision.
+    pub evidence: Option<serde_json::Value>,
 }
 
 /// Runs every step of `case`. `explain` records a trace per decision.
@@ -77,7 +80,7 @@ fn run_parse(step: &Step) -> Result<ExplainedStep, String> {
         Err(e) => Expect { valid: Some(false), error_kind: Some(e.kind.name().to_string()), ..Expect::default() },
     };
     let explanation = Policy::parse(&text, ty).err().map(|e| e.to_string());
-    Ok(ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation })
+    Ok(ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation, evidence: None })
 }
 
 /// Reads a context map of the case format.
@@ -175,6 +178,7 @@ fn run_evaluate(e: &EvaluateStep, explain: bool) -> Result<ExplainedStep, String
     Ok(ExplainedStep {
         result: StepResult { fields: decision_result(&decision, &request), ..StepResult::default() },
         explanation: explain.then(|| crate::explain::render(&request, &decision)),
+        evidence: explain.then(|| crate::explain::render_json(&request, &decision)),
     })
 }
 
@@ -205,6 +209,7 @@ fn run_request(
     Ok(ExplainedStep {
         result: StepResult { fields: decision_result(&decision, &request), ..StepResult::default() },
         explanation: explain.then(|| crate::explain::render(&request, &decision)),
+        evidence: explain.then(|| crate::explain::render_json(&request, &decision)),
     })
 }
 
@@ -234,6 +239,7 @@ fn run_assume_role(
         let who = caller(&a.as_, world, sessions)?;
         world.assume_role(&who, &params, explain)
     };
+    let mut evidence = None;
     let (fields, explanation) = match outcome {
         Ok(issued) => {
             let fields = Expect {
@@ -246,6 +252,7 @@ fn run_assume_role(
                 ..Expect::default()
             };
             let explanation = explain.then(|| crate::explain::render(&issued.request, &issued.decision));
+            evidence = explain.then(|| crate::explain::render_json(&issued.request, &issued.decision));
             if let Some(name) = &step.save_as {
                 sessions.insert(name.clone(), issued.session);
             }
@@ -254,9 +261,10 @@ fn run_assume_role(
         Err(StsError::AccessDenied { request, decision }) => {
             let mut fields = decision_result(&decision, &request);
             fields.error = Some("AccessDenied".to_string());
+            evidence = explain.then(|| crate::explain::render_json(&request, &decision));
             (fields, explain.then(|| crate::explain::render(&request, &decision)))
         }
         Err(other) => (Expect { error: Some(other.code().to_string()), ..Expect::default() }, Some(other.to_string())),
     };
-    Ok(ExplainedStep { result: StepResult { fields, detail: None, skipped: None }, explanation })
+    Ok(ExplainedStep { result: StepResult { fields, detail: None, skipped: None }, explanation, evidence })
 }
