@@ -41,7 +41,7 @@ fn the_rendered_page_has_every_implementation_and_the_totals() {
     let out = std::env::temp_dir().join(format!("matrix-dom-{}", std::process::id()));
     let run = Command::new(env!("CARGO_BIN_EXE_iam-conformance"))
         .current_dir(&root)
-        .args(["matrix", "--out"])
+        .args(["matrix", "--timeout", "30", "--out"])
         .arg(&out)
         .args(["corpus/docs-examples", "corpus/docs-grammar"])
         .output()
