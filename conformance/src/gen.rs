@@ -1254,6 +1254,7 @@ impl CallModel {
             external_id: self.external_id.0.map(|i| pick(&EXTERNAL_IDS, i).to_string()),
             serial_number: self.mfa.then(|| "arn:aws:iam::111122223333:mfa/alice".to_string()),
             token_code: self.mfa.then(|| "123456".to_string()),
+            token_code_valid: None,
             source_identity: self.source_identity.0.map(|i| pick(&SOURCE_IDENTITIES, i).to_string()),
             tags: (!tags.is_empty()).then_some(tags),
             transitive_tag_keys: (!transitive.is_empty()).then_some(transitive),
@@ -1292,6 +1293,7 @@ impl WorldModel {
             w.users.insert(
                 arn.to_string(),
                 case::User {
+                    id: None,
                     groups: GROUPS
                         .iter()
                         .enumerate()
@@ -1321,6 +1323,7 @@ impl WorldModel {
             w.roles.insert(
                 arn.to_string(),
                 case::Role {
+                    id: None,
                     trust_policy: (r.untrusted % 8 != 7).then(|| r.trust.render(PolicyType::Trust, style)),
                     inline_policies: inline(&r.inline),
                     managed_policies: managed_refs(r.managed, n),

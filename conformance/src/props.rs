@@ -1124,20 +1124,7 @@ impl ChainRun {
 }
 
 fn params_of(step: &case::AssumeRoleStep) -> Result<AssumeRoleParams, String> {
-    Ok(AssumeRoleParams {
-        role_arn: step.role_arn.clone(),
-        role_session_name: step.role_session_name.clone(),
-        policy: step.policy.as_ref().map(case::policy_text),
-        policy_arns: step.policy_arns.clone().unwrap_or_default(),
-        duration_seconds: step.duration_seconds,
-        external_id: step.external_id.clone(),
-        serial_number: step.serial_number.clone(),
-        token_code: step.token_code.clone(),
-        source_identity: step.source_identity.clone(),
-        tags: step.tags.clone().unwrap_or_default().into_iter().collect(),
-        transitive_tag_keys: step.transitive_tag_keys.clone().unwrap_or_default(),
-        context: context_from(&step.context)?,
-    })
+    crate::reference::assume_role_params(step)
 }
 
 /// Loads the world of `model` and runs its AssumeRole calls in order.

@@ -255,7 +255,7 @@ pub fn handle_message(line: &str) -> Option<Value> {
     match msg.get("cmd").and_then(Value::as_str) {
         Some("start") => Some(json!({
             "implementation": {"name": "iam-evaluator", "version": env!("CARGO_PKG_VERSION"), "language": "rust"},
-            "supports": ["evaluate", "request", "assumeRole", "parse"]
+            "supports": crate::case::StepKind::ALL.map(crate::case::StepKind::name)
         })),
         Some("stop") => None,
         Some("run") => {

@@ -4,13 +4,18 @@
 use std::collections::HashMap;
 
 use iam_evaluator::policy::ParseOptions;
-use iam_evaluator::world::{AssumeRoleParams, Session, StsError, World as EvalWorld};
+use iam_evaluator::world::{
+    AnySession, AssumeRoleParams, Caller, FederatedSession, FederationTokenParams, Issued, SamlAssertion, SamlParams,
+    Session, SessionTokenParams, StsError, TokenSession, WebIdentityParams, World as EvalWorld,
+};
 use iam_evaluator::{
     evaluate, evaluate_with_trace, Context, ContextValue, Policy, PolicySet, PolicyType, Principal, Request,
 };
 use serde_json::Value;
 
-use crate::case::{self, Case, ContextMap, EvaluateStep, Expect, SessionExpect, Step, StepKind, StepResult};
+use crate::case::{
+    self, Action, Case, ContextMap, EvaluateStep, Expect, IdentityExpect, ParseStep, SessionExpect, Step, StepResult,
+};
 use crate::runner::{CaseOutcome, Implementation, ImplementationInfo};
 use crate::world_load::load_world;
 
@@ -44,40 +49,88 @@ pub struct ExplainedStep {
     pub explanation: Option<String>,
 }
 
+/// The sessions saved by earlier steps, by `saveAs` name.
+pub type Sessions = HashMap<String, AnySession>;
+
 /// Runs every step of `case`. `explain` records a trace per decision.
 pub fn run_case(case: &Case, explain: bool) -> Result<Vec<ExplainedStep>, String> {
     let mut world: Option<EvalWorld> = None;
     if let Some(w) = &case.world {
         world = Some(load_world(w).map_err(|e| format!("world: {e}"))?);
     }
-    let mut sessions: HashMap<String, Session> = HashMap::new();
+    let mut sessions = Sessions::new();
     let mut out = Vec::with_capacity(case.steps.len());
     for (i, step) in case.steps.iter().enumerate() {
-        let kind = step.kind().map_err(|e| format!("step {}: {e}", i + 1))?;
-        let result = match kind {
-            StepKind::Parse => run_parse(step),
-            StepKind::Evaluate => match &step.evaluate {
-                Some(e) => run_evaluate(e, explain),
-                None => Err("missing evaluate".to_string()),
-            },
-            StepKind::Request => run_request(step, world.as_ref(), &sessions, explain),
-            StepKind::AssumeRole => run_assume_role(step, world.as_ref(), &mut sessions, explain),
-        };
-        out.push(result.map_err(|e| format!("step {} ({}): {e}", i + 1, kind.name()))?);
+        let result = run_step(step, world.as_ref(), &mut sessions, explain);
+        out.push(result.map_err(|e| format!("step {} ({}): {e}", i + 1, step.kind().name()))?);
     }
     Ok(out)
 }
 
-fn run_parse(step: &Step) -> Result<ExplainedStep, String> {
-    let p = step.parse.as_ref().ok_or("missing parse")?;
+/// Runs one step against the world and the sessions saved so far.
+pub fn run_step(
+    step: &Step,
+    world: Option<&EvalWorld>,
+    sessions: &mut Sessions,
+    explain: bool,
+) -> Result<ExplainedStep, String> {
+    let needs_world = || world.ok_or_else(|| format!("a {} step needs a world", step.kind().name()));
+    match &step.action {
+        Action::Parse(p) => run_parse(p),
+        Action::Evaluate(e) => run_evaluate(e, explain),
+        Action::Request(r) => run_request(r, needs_world()?, sessions, explain),
+        Action::AssumeRole(a) => {
+            let world = needs_world()?;
+            let params = assume_role_params(a)?;
+            let outcome = world.assume_role(&caller(&a.as_, world, sessions)?, &params, explain);
+            Ok(role_outcome(outcome, step, sessions, explain))
+        }
+        Action::AssumeRoleWithWebIdentity(w) => {
+            let outcome = needs_world()?.assume_role_with_web_identity(&web_identity_params(w)?, explain);
+            Ok(role_outcome(outcome, step, sessions, explain))
+        }
+        Action::AssumeRoleWithSaml(a) => {
+            let outcome = needs_world()?.assume_role_with_saml(&saml_params(a)?, explain);
+            Ok(role_outcome(outcome, step, sessions, explain))
+        }
+        Action::GetFederationToken(f) => {
+            let world = needs_world()?;
+            let params = federation_token_params(f)?;
+            let outcome = world.get_federation_token(&caller(&f.as_, world, sessions)?, &params, explain);
+            Ok(finish(outcome.map(|issued| federated_result(world, issued)), step, sessions, explain))
+        }
+        Action::GetSessionToken(t) => {
+            let world = needs_world()?;
+            let params = session_token_params(t)?;
+            let outcome = world.get_session_token(&caller(&t.as_, world, sessions)?, &params);
+            Ok(finish(outcome.map(|s| token_result(world, s)), step, sessions, explain))
+        }
+        Action::GetCallerIdentity(g) => {
+            let world = needs_world()?;
+            let who = caller(&g.as_, world, sessions)?;
+            let id = world.get_caller_identity(&who).map_err(|e| e.to_string())?;
+            let fields = Expect {
+                identity: Some(IdentityExpect { arn: Some(id.arn), account: Some(id.account), user_id: id.user_id }),
+                ..Expect::default()
+            };
+            let explanation = explain.then(|| {
+                "GetCallerIdentity needs no permission and is never denied (R11.10); userId is aws:userid".to_string()
+            });
+            Ok(ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation })
+        }
+    }
+}
+
+fn run_parse(p: &ParseStep) -> Result<ExplainedStep, String> {
     let ty =
         PolicyType::from_name(&p.policy_type).ok_or_else(|| format!("unknown policy type \"{}\"", p.policy_type))?;
     let text = case::policy_text(&p.policy);
-    let fields = match Policy::parse(&text, ty) {
+    let parsed = Policy::parse(&text, ty);
+    let fields = match &parsed {
         Ok(_) => Expect { valid: Some(true), ..Expect::default() },
         Err(e) => Expect { valid: Some(false), error_kind: Some(e.kind.name().to_string()), ..Expect::default() },
     };
-    let explanation = Policy::parse(&text, ty).err().map(|e| e.to_string());
+    let explanation = parsed.err().map(|e| e.to_string());
     Ok(ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation })
 }
 
@@ -164,25 +217,19 @@ fn run_evaluate(e: &EvaluateStep, explain: bool) -> Result<ExplainedStep, String
     })
 }
 
-fn caller<'a>(
-    as_: &'a str,
-    world: &'a EvalWorld,
-    sessions: &'a HashMap<String, Session>,
-) -> Result<iam_evaluator::world::Caller<'a>, String> {
+fn caller<'a>(as_: &'a str, world: &'a EvalWorld, sessions: &'a Sessions) -> Result<Caller<'a>, String> {
     if let Some(s) = sessions.get(as_) {
-        return Ok(iam_evaluator::world::Caller::Session(s));
+        return Ok(s.caller());
     }
     world.user_caller(as_).map_err(|e| e.to_string())
 }
 
 fn run_request(
-    step: &Step,
-    world: Option<&EvalWorld>,
-    sessions: &HashMap<String, Session>,
+    r: &case::RequestStep,
+    world: &EvalWorld,
+    sessions: &Sessions,
     explain: bool,
 ) -> Result<ExplainedStep, String> {
-    let r = step.request.as_ref().ok_or("missing request")?;
-    let world = world.ok_or("a request step needs a world")?;
     let who = caller(&r.as_, world, sessions)?;
     let ctx = context_from(&r.context)?;
     let (request, decision) = world
@@ -194,15 +241,9 @@ fn run_request(
     })
 }
 
-fn run_assume_role(
-    step: &Step,
-    world: Option<&EvalWorld>,
-    sessions: &mut HashMap<String, Session>,
-    explain: bool,
-) -> Result<ExplainedStep, String> {
-    let a = step.assume_role.as_ref().ok_or("missing assumeRole")?;
-    let world = world.ok_or("an assumeRole step needs a world")?;
-    let params = AssumeRoleParams {
+/// The parameters of an `assumeRole` step (the one place they are built).
+pub fn assume_role_params(a: &case::AssumeRoleStep) -> Result<AssumeRoleParams, String> {
+    Ok(AssumeRoleParams {
         role_arn: a.role_arn.clone(),
         role_session_name: a.role_session_name.clone(),
         policy: a.policy.as_ref().map(case::policy_text),
@@ -211,31 +252,163 @@ fn run_assume_role(
         external_id: a.external_id.clone(),
         serial_number: a.serial_number.clone(),
         token_code: a.token_code.clone(),
+        wrong_token_code: a.token_code_valid == Some(false),
         source_identity: a.source_identity.clone(),
         tags: a.tags.clone().unwrap_or_default().into_iter().collect(),
         transitive_tag_keys: a.transitive_tag_keys.clone().unwrap_or_default(),
         context: context_from(&a.context)?,
+    })
+}
+
+/// The parameters of an `assumeRoleWithWebIdentity` step.
+pub fn web_identity_params(w: &case::WebIdentityStep) -> Result<WebIdentityParams, String> {
+    Ok(WebIdentityParams {
+        role_arn: w.role_arn.clone(),
+        role_session_name: w.role_session_name.clone(),
+        token: w.web_identity_token.clone(),
+        token_valid: w.token_valid != Some(false),
+        provider_id: w.provider_id.clone(),
+        policy: w.policy.as_ref().map(case::policy_text),
+        policy_arns: w.policy_arns.clone().unwrap_or_default(),
+        duration_seconds: w.duration_seconds,
+        context: context_from(&w.context)?,
+    })
+}
+
+/// The parameters of an `assumeRoleWithSAML` step.
+pub fn saml_params(a: &case::SamlStep) -> Result<SamlParams, String> {
+    let s = &a.saml_assertion;
+    Ok(SamlParams {
+        role_arn: a.role_arn.clone(),
+        principal_arn: a.principal_arn.clone(),
+        assertion: SamlAssertion {
+            issuer: s.issuer.clone(),
+            recipient: s.recipient.clone(),
+            subject: s.subject.clone(),
+            subject_type: s.subject_type.clone(),
+            not_on_or_after: s.not_on_or_after,
+            issue_instant: s.issue_instant,
+            session_not_on_or_after: s.session_not_on_or_after,
+            attributes: s.attributes.clone(),
+        },
+        assertion_valid: a.assertion_valid != Some(false),
+        policy: a.policy.as_ref().map(case::policy_text),
+        policy_arns: a.policy_arns.clone().unwrap_or_default(),
+        duration_seconds: a.duration_seconds,
+        context: context_from(&a.context)?,
+    })
+}
+
+/// The parameters of a `getFederationToken` step.
+pub fn federation_token_params(f: &case::FederationTokenStep) -> Result<FederationTokenParams, String> {
+    Ok(FederationTokenParams {
+        name: f.name.clone(),
+        policy: f.policy.as_ref().map(case::policy_text),
+        policy_arns: f.policy_arns.clone().unwrap_or_default(),
+        duration_seconds: f.duration_seconds,
+        tags: f.tags.clone().unwrap_or_default().into_iter().collect(),
+        context: context_from(&f.context)?,
+    })
+}
+
+/// The parameters of a `getSessionToken` step.
+pub fn session_token_params(t: &case::SessionTokenStep) -> Result<SessionTokenParams, String> {
+    Ok(SessionTokenParams {
+        duration_seconds: t.duration_seconds,
+        serial_number: t.serial_number.clone(),
+        token_code: t.token_code.clone(),
+        wrong_token_code: t.token_code_valid == Some(false),
+        context: context_from(&t.context)?,
+    })
+}
+
+/// A successful STS call, ready to report and save.
+struct Success {
+    session: AnySession,
+    fields: SessionExpect,
+    explanation: String,
+}
+
+fn role_fields(s: &Session) -> SessionExpect {
+    SessionExpect {
+        arn: Some(s.arn().to_string()),
+        duration_seconds: Some(s.duration_seconds),
+        chained: Some(s.chained),
+        principal_type: Some(s.principal.principal_type().to_string()),
+        user_id: s.user_id.clone(),
+        source_identity: s.source_identity.clone(),
+        mfa: Some(s.mfa),
+        tags: Some(s.tags.clone()),
+    }
+}
+
+fn explained(request: &iam_evaluator::Request, decision: &iam_evaluator::Decision, notes: &[String]) -> String {
+    let mut text = crate::explain::render(request, decision);
+    for n in notes {
+        text.push_str(&format!("sts: {n}\n"));
+    }
+    text
+}
+
+fn role_outcome(
+    outcome: Result<Issued, StsError>,
+    step: &Step,
+    sessions: &mut Sessions,
+    explain: bool,
+) -> ExplainedStep {
+    let success = outcome.map(|issued| Success {
+        fields: role_fields(&issued.session),
+        explanation: explained(&issued.request, &issued.decision, &issued.notes),
+        session: AnySession::Role(issued.session),
+    });
+    finish(success, step, sessions, explain)
+}
+
+fn federated_result(world: &EvalWorld, issued: Issued<FederatedSession>) -> Success {
+    let s = &issued.session;
+    let fields = SessionExpect {
+        arn: Some(s.principal.arn().to_string()),
+        duration_seconds: Some(s.duration_seconds),
+        principal_type: Some(s.principal.principal_type().to_string()),
+        user_id: iam_evaluator::sts::session::user_id(world, &Caller::Federated(s)),
+        mfa: Some(false),
+        tags: Some(s.tags.clone()),
+        ..SessionExpect::default()
     };
-    let outcome = {
-        let who = caller(&a.as_, world, sessions)?;
-        world.assume_role(&who, &params, explain)
+    Success {
+        fields,
+        explanation: explained(&issued.request, &issued.decision, &issued.notes),
+        session: AnySession::Federated(issued.session),
+    }
+}
+
+fn token_result(world: &EvalWorld, s: TokenSession) -> Success {
+    let fields = SessionExpect {
+        arn: Some(s.principal.arn().to_string()),
+        duration_seconds: Some(s.duration_seconds),
+        principal_type: Some(s.principal.principal_type().to_string()),
+        user_id: iam_evaluator::sts::session::user_id(world, &Caller::SessionToken(&s)),
+        mfa: Some(s.mfa),
+        ..SessionExpect::default()
     };
+    let explanation = format!(
+        "GetSessionToken: no policy controls the call (GST); the credentials are {} with its own permissions, MFA {}\n",
+        s.principal.arn(),
+        if s.mfa { "present" } else { "absent" }
+    );
+    Success { fields, explanation, session: AnySession::Token(s) }
+}
+
+/// Reports an STS call's outcome and saves its session under `saveAs`.
+fn finish(outcome: Result<Success, StsError>, step: &Step, sessions: &mut Sessions, explain: bool) -> ExplainedStep {
     let (fields, explanation) = match outcome {
-        Ok(issued) => {
-            let fields = Expect {
-                decision: Some("allowed".to_string()),
-                session: Some(SessionExpect {
-                    arn: Some(issued.session.arn().to_string()),
-                    duration_seconds: Some(issued.session.duration_seconds),
-                    chained: Some(issued.session.chained),
-                }),
-                ..Expect::default()
-            };
-            let explanation = explain.then(|| crate::explain::render(&issued.request, &issued.decision));
+        Ok(success) => {
+            let fields =
+                Expect { decision: Some("allowed".to_string()), session: Some(success.fields), ..Expect::default() };
             if let Some(name) = &step.save_as {
-                sessions.insert(name.clone(), issued.session);
+                sessions.insert(name.clone(), success.session);
             }
-            (fields, explanation)
+            (fields, explain.then_some(success.explanation))
         }
         Err(StsError::AccessDenied { request, decision }) => {
             let mut fields = decision_result(&decision, &request);
@@ -244,5 +417,5 @@ fn run_assume_role(
         }
         Err(other) => (Expect { error: Some(other.code().to_string()), ..Expect::default() }, Some(other.to_string())),
     };
-    Ok(ExplainedStep { result: StepResult { fields, detail: None, skipped: None }, explanation })
+    ExplainedStep { result: StepResult { fields, detail: None, skipped: None }, explanation }
 }

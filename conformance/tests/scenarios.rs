@@ -211,7 +211,7 @@ fn policies_read_from_values_and_from_text_agree() {
     for file in files {
         let case = iam_conformance::runner::load_case(&file).unwrap();
         for step in &case.steps {
-            let Some(p) = &step.parse else { continue };
+            let Some(p) = step.parse() else { continue };
             if !p.policy.is_object() {
                 continue;
             }

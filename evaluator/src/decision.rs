@@ -43,6 +43,9 @@ pub enum Layer {
     PermissionsBoundary,
     /// Session policies.
     SessionPolicy,
+    /// Not a policy: the kind of credentials cannot make the call (a federated user's
+    /// IAM call, an STS call GetSessionToken credentials may not make; v1.1).
+    CredentialType,
 }
 
 impl Layer {
@@ -56,6 +59,7 @@ impl Layer {
             Layer::IdentityPolicy => "identityPolicy",
             Layer::PermissionsBoundary => "permissionsBoundary",
             Layer::SessionPolicy => "sessionPolicy",
+            Layer::CredentialType => "credentialType",
         }
     }
 
@@ -72,7 +76,7 @@ impl Layer {
 
     /// Looks a layer up by its case-file name.
     pub fn from_name(name: &str) -> Option<Layer> {
-        Layer::ALL.into_iter().find(|l| l.name() == name)
+        Layer::ALL.into_iter().chain([Layer::CredentialType]).find(|l| l.name() == name)
     }
 
     fn explicit_phrase(self) -> &'static str {
@@ -84,6 +88,7 @@ impl Layer {
             Layer::IdentityPolicy => "with an explicit deny in an identity-based policy",
             Layer::PermissionsBoundary => "with an explicit deny in a permissions boundary",
             Layer::SessionPolicy => "with an explicit deny in a session policy",
+            Layer::CredentialType => "because these credentials cannot make the call",
         }
     }
 
@@ -96,6 +101,7 @@ impl Layer {
             Layer::IdentityPolicy => "identity-based policy",
             Layer::PermissionsBoundary => "permissions boundary",
             Layer::SessionPolicy => "session policy",
+            Layer::CredentialType => "credential type",
         }
     }
 }
@@ -122,7 +128,8 @@ impl Decision {
     /// The AWS access-denied message for a denial, spelled as the service prints it
     /// (R13.3), or `None` when allowed.
     pub fn message(&self, request: &Request) -> Option<String> {
-        let layer = self.denied_by?;
+        // No AWS message text is documented for a credential-type denial.
+        let layer = self.denied_by.filter(|l| *l != Layer::CredentialType)?;
         let action = display_action(&request.action);
         let resource = display_resource(&request.action, &request.resource);
         let reason = match self.outcome {
