@@ -410,12 +410,18 @@ fn finish(outcome: Result<Success, StsError>, step: &Step, sessions: &mut Sessio
             }
             (fields, explain.then_some(success.explanation))
         }
-        Err(StsError::AccessDenied { request, decision }) => {
-            let mut fields = decision_result(&decision, &request);
-            fields.error = Some("AccessDenied".to_string());
-            (fields, explain.then(|| crate::explain::render(&request, &decision)))
-        }
-        Err(other) => (Expect { error: Some(other.code().to_string()), ..Expect::default() }, Some(other.to_string())),
+        Err(err) => match (err.message(), err) {
+            (message, StsError::AccessDenied { request, decision }) => {
+                let mut fields = decision_result(&decision, &request);
+                fields.error = Some("AccessDenied".to_string());
+                fields.message = message;
+                (fields, explain.then(|| crate::explain::render(&request, &decision)))
+            }
+            (message, other) => {
+                let fields = Expect { error: Some(other.code().to_string()), message, ..Expect::default() };
+                (fields, Some(other.to_string()))
+            }
+        },
     };
     ExplainedStep { result: StepResult { fields, detail: None, skipped: None }, explanation }
 }

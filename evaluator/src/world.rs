@@ -369,6 +369,8 @@ impl World {
         // aws:MultiFactorAuthAge only with MFA.
         let mfa = match caller {
             Caller::User(_) | Caller::Root(_) => None,
+            // GKEYS: "not present for federated identities" (web identity, SAML).
+            Caller::Session(s) if s.kind != SessionKind::AssumeRole => None,
             Caller::Session(s) => Some(s.mfa),
             Caller::Federated(_) => Some(false),
             Caller::SessionToken(t) => Some(t.mfa),
@@ -470,6 +472,10 @@ impl World {
             return Ok((request, decision));
         }
         let decision = if trace { evaluate_with_trace(&request, &set) } else { evaluate(&request, &set) };
+        let decision = match caller {
+            Caller::Federated(f) => crate::sts::federation_token::grant_to_calling_user(f, &request, &set, decision),
+            _ => decision,
+        };
         Ok((request, decision))
     }
 

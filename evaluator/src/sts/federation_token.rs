@@ -9,6 +9,8 @@ use super::session::FederatedSession;
 use super::validate;
 use super::{authorize_actions, Issued, StsError};
 use crate::context::Context;
+use crate::decision::{Decision, Layer, Outcome};
+use crate::evaluate::{evaluate, PolicySet};
 use crate::principal::Principal;
 use crate::request::Request;
 use crate::world::{Caller, World};
@@ -93,4 +95,53 @@ pub fn get_federation_token(
         if session.session_policies.len() == 1 { "y" } else { "ies" }
     )];
     Ok(Issued { session, request, decision, notes })
+}
+
+/// R7.5 (SESS, "Session policies"): a resource-based policy naming the IAM user who
+/// called GetFederationToken adds to that user's identity-based permissions before the
+/// session is made, so the session policies (and the user's boundary) still limit it.
+/// `decision` is the federated user's own; when it is an implicit deny of the
+/// identity or session side, the grant to the user is tried: the resource policy must
+/// allow the calling user (with nothing else), and the boundary and the session
+/// policies must allow the federated request.
+pub fn grant_to_calling_user(
+    session: &FederatedSession,
+    request: &Request,
+    set: &PolicySet,
+    decision: Decision,
+) -> Decision {
+    let identity_side = matches!(decision.denied_by, Some(Layer::IdentityPolicy) | Some(Layer::SessionPolicy));
+    let Caller::User(user_arn) = session.base_caller() else { return decision };
+    if decision.outcome != Outcome::ImplicitDeny || !identity_side || set.resource_policy.is_none() {
+        return decision;
+    }
+    let Ok(user) = Principal::parse(user_arn) else { return decision };
+    let as_user = Request::new(user, &request.action, &request.resource, Some(&request.resource_account), {
+        let mut ctx = request.context.clone();
+        ctx.remove("aws:PrincipalArn");
+        ctx.remove("aws:userid");
+        ctx.remove("aws:PrincipalType");
+        ctx.remove("aws:username");
+        ctx
+    });
+    let user_grant =
+        PolicySet { resource_policy: set.resource_policy.clone(), rcps: set.rcps.clone(), ..PolicySet::default() };
+    let limits = PolicySet {
+        identity: vec![crate::world::full_aws_access()],
+        boundary: set.boundary.clone(),
+        session: set.session.clone(),
+        ..PolicySet::default()
+    };
+    if evaluate(&as_user, &user_grant).is_allowed() && evaluate(request, &limits).is_allowed() {
+        let mut allowed = decision;
+        allowed.outcome = Outcome::Allowed;
+        allowed.denied_by = None;
+        if let Some(t) = allowed.trace.as_mut() {
+            t.steps.push(format!(
+                "R7.5: the resource-based policy allows the calling user {user_arn}, and the session policies allow it"
+            ));
+        }
+        return allowed;
+    }
+    decision
 }

@@ -103,6 +103,26 @@ impl StsError {
         }
     }
 
+    /// The AWS error message where one is documented: SAMLTS's texts for
+    /// AssumeRoleWithSAML ("Not authorized to perform sts:AssumeRoleWithSAML" for every
+    /// denial, the InvalidIdentityToken texts), the access-denied message of a signed
+    /// request otherwise. None for an unsigned web identity call (no AWS text).
+    pub fn message(&self) -> Option<String> {
+        match self {
+            StsError::AccessDenied { request, decision } => match &request.principal {
+                crate::principal::Principal::Federated { provider } if provider.contains(":saml-provider/") => {
+                    Some("Not authorized to perform sts:AssumeRoleWithSAML".to_string())
+                }
+                crate::principal::Principal::Federated { .. } => None,
+                _ => decision.message(request),
+            },
+            StsError::InvalidIdentityToken(text) if saml::DOCUMENTED_MESSAGES.contains(&text.as_str()) => {
+                Some(text.clone())
+            }
+            _ => None,
+        }
+    }
+
     /// The one AccessDenied of a trust policy that cannot allow: a role that does not
     /// exist, a caller the role can never trust (the root user, U13), an attribute that
     /// names another role. An implicit deny by the trust policy.

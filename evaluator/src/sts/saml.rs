@@ -95,6 +95,19 @@ pub const ATTRIBUTE_KEYS: [(&str, &str, bool); 30] = [
     ("0.9.2342.19200300.100.1.45", "organizationStatus", true),
 ];
 
+/// "Response signature invalid" (SAMLTS).
+pub const SIGNATURE_INVALID: &str = "Response signature invalid";
+/// SAMLTS: no RoleSessionName attribute.
+pub const SESSION_NAME_REQUIRED: &str = "RoleSessionName is required in AuthnResponse";
+/// SAMLTS: a RoleSessionName attribute that breaks its rule.
+pub const SESSION_NAME_PATTERN: &str = "RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}";
+/// SAMLTS: a SourceIdentity attribute that breaks its rule.
+pub const SOURCE_IDENTITY_PATTERN: &str =
+    "Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with \"aws:\"";
+/// The InvalidIdentityToken texts AWS documents (SAMLTS), reported as `message`.
+pub const DOCUMENTED_MESSAGES: [&str; 4] =
+    [SIGNATURE_INVALID, SESSION_NAME_REQUIRED, SESSION_NAME_PATTERN, SOURCE_IDENTITY_PATTERN];
+
 fn invalid(msg: impl Into<String>) -> StsError {
     StsError::InvalidIdentityToken(msg.into())
 }
@@ -144,7 +157,7 @@ pub fn assume_role_with_saml(world: &World, params: &SamlParams, trace: bool) ->
         return Err(invalid(format!("the SAML provider {} does not exist", params.principal_arn)));
     };
     if !params.assertion_valid {
-        return Err(invalid("Response signature invalid"));
+        return Err(invalid(SIGNATURE_INVALID));
     }
     let issuer = a.issuer.clone().unwrap_or_default();
     if provider.issuer.as_deref() != Some(issuer.as_str()) {
@@ -171,9 +184,9 @@ pub fn assume_role_with_saml(world: &World, params: &SamlParams, trace: bool) ->
     }
     let attr = |name: &str| a.attributes.get(&format!("{ATTR}{name}"));
     let session_name = match attr("RoleSessionName").map(Vec::as_slice) {
-        None | Some([]) => return Err(invalid("RoleSessionName is required in AuthnResponse")),
+        None | Some([]) => return Err(invalid(SESSION_NAME_REQUIRED)),
         Some([name]) if session_name_ok(name) => name.clone(),
-        Some(_) => return Err(invalid("RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}")),
+        Some(_) => return Err(invalid(SESSION_NAME_PATTERN)),
     };
     let source_identity = match attr("SourceIdentity").map(Vec::as_slice) {
         None => None,

@@ -168,6 +168,11 @@ pub fn assume_role_with_web_identity(
         return Err(invalid("the web identity token is not a JSON object of claims"));
     };
     if !params.token_valid {
+        // An OAuth 2.0 access token is judged by its IdP, which STS calls (WI: the IdP
+        // "reported that authentication failed"); an OIDC ID token by AWS itself.
+        if let Some(id) = &params.provider_id {
+            return Err(StsError::IdpRejectedClaim(format!("{id} reported that authentication failed")));
+        }
         return Err(invalid("the token's signature or format could not be validated"));
     }
     let provider = find_provider(world, params, claims)?;
