@@ -136,11 +136,6 @@ pub fn grant_to_calling_user(
         let mut allowed = decision;
         allowed.outcome = Outcome::Allowed;
         allowed.denied_by = None;
-        if let Some(t) = allowed.trace.as_mut() {
-            t.steps.push(format!(
-                "R7.5: the resource-based policy allows the calling user {user_arn}, and the session policies allow it"
-            ));
-        }
         return allowed;
     }
     decision
