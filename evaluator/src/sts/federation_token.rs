@@ -140,3 +140,63 @@ pub fn grant_to_calling_user(
     }
     decision
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{Policy, PolicyType};
+    use crate::world::{TokenSession, User};
+
+    fn allow(action: &str) -> Policy {
+        let text = format!("{{\"Version\":\"2012-10-17\",\"Statement\":[{{\"Effect\":\"Allow\",\"Action\":\"{action}\",\"Resource\":\"*\"}}]}}");
+        Policy::parse(&text, PolicyType::Identity).unwrap()
+    }
+
+    #[test]
+    fn callers_names_durations_and_permissions() {
+        let broker = "arn:aws:iam::111122223333:user/broker";
+        let mut w = World::default();
+        w.users.insert(
+            broker.into(),
+            User { inline_policies: vec![allow("sts:GetFederationToken"), allow("s3:GetObject")], ..User::default() },
+        );
+        let p = FederationTokenParams { name: "carol".into(), ..FederationTokenParams::default() };
+        let issued = get_federation_token(&w, &Caller::User(broker), &p, false).unwrap();
+        assert_eq!(issued.session.principal.arn(), "arn:aws:sts::111122223333:federated-user/carol");
+        assert_eq!(issued.session.duration_seconds, DEFAULT_SECONDS);
+        // No session policy: no permissions.
+        let fed = Caller::Federated(&issued.session);
+        let (_, d) = w.authorize(&fed, "s3:GetObject", "arn:aws:s3:::b/k", None, Context::new(), false).unwrap();
+        assert!(!d.is_allowed());
+        let with_policy = FederationTokenParams {
+            policy: Some("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}".into()),
+            ..p.clone()
+        };
+        let issued = get_federation_token(&w, &Caller::User(broker), &with_policy, false).unwrap();
+        let fed = Caller::Federated(&issued.session);
+        let (_, d) = w.authorize(&fed, "s3:GetObject", "arn:aws:s3:::b/k", None, Context::new(), false).unwrap();
+        assert!(d.is_allowed());
+        let (_, d) = w.authorize(&fed, "s3:PutObject", "arn:aws:s3:::b/k", None, Context::new(), false).unwrap();
+        assert!(!d.is_allowed(), "the user's own policy does not allow PutObject");
+        let (_, d) = w.authorize(&fed, "iam:ListUsers", "*", None, Context::new(), false).unwrap();
+        assert_eq!(d.denied_by, Some(Layer::CredentialType));
+        // Root is clamped to an hour; sessions are refused; Name has its rules.
+        let root = get_federation_token(&w, &Caller::Root("arn:aws:iam::111122223333:root"), &p, false).unwrap();
+        assert_eq!(root.session.duration_seconds, ROOT_MAX_SECONDS);
+        let t = TokenSession { principal: Principal::parse(broker).unwrap(), mfa: true, duration_seconds: 900 };
+        let e = get_federation_token(&w, &Caller::SessionToken(&t), &p, false).unwrap_err();
+        assert!(
+            matches!(e, StsError::AccessDenied { ref decision, .. } if decision.denied_by == Some(Layer::CredentialType))
+        );
+        for bad in ["c", "a b", &"n".repeat(33)] {
+            let q = FederationTokenParams { name: bad.to_string(), ..p.clone() };
+            assert_eq!(
+                get_federation_token(&w, &Caller::User(broker), &q, false).unwrap_err().code(),
+                "ValidationError"
+            );
+        }
+        let nobody = "arn:aws:iam::111122223333:user/nobody";
+        w.users.insert(nobody.into(), User::default());
+        assert_eq!(get_federation_token(&w, &Caller::User(nobody), &p, false).unwrap_err().code(), "AccessDenied");
+    }
+}

@@ -61,3 +61,47 @@ pub fn get_session_token(
         duration_seconds: duration,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::{FederatedSession, User};
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn callers_durations_and_mfa() {
+        let alice = "arn:aws:iam::111122223333:user/alice";
+        let root = "arn:aws:iam::111122223333:root";
+        let mut w = World::default();
+        w.users.insert(alice.into(), User::default());
+        let p = SessionTokenParams::default();
+        let s = get_session_token(&w, &Caller::User(alice), &p).unwrap();
+        assert_eq!((s.duration_seconds, s.mfa), (43_200, false));
+        let r = get_session_token(
+            &w,
+            &Caller::Root(root),
+            &SessionTokenParams { duration_seconds: Some(7200), ..p.clone() },
+        )
+        .unwrap();
+        assert_eq!(r.duration_seconds, 3600);
+        let mfa = SessionTokenParams {
+            serial_number: Some("arn:aws:iam::111122223333:mfa/alice".into()),
+            token_code: Some("123456".into()),
+            ..p.clone()
+        };
+        assert!(get_session_token(&w, &Caller::User(alice), &mfa).unwrap().mfa);
+        let wrong = SessionTokenParams { wrong_token_code: true, ..mfa };
+        assert_eq!(get_session_token(&w, &Caller::User(alice), &wrong).unwrap_err().code(), "AccessDenied");
+        assert_eq!(get_session_token(&w, &Caller::SessionToken(&s), &p).unwrap_err().code(), "AccessDenied");
+        let f = FederatedSession {
+            principal: Principal::parse("arn:aws:sts::111122223333:federated-user/bob").unwrap(),
+            caller_arn: alice.into(),
+            session_policies: Vec::new(),
+            tags: BTreeMap::new(),
+            duration_seconds: 900,
+        };
+        assert_eq!(get_session_token(&w, &Caller::Federated(&f), &p).unwrap_err().code(), "AccessDenied");
+        let long = SessionTokenParams { duration_seconds: Some(129_601), ..p };
+        assert_eq!(get_session_token(&w, &Caller::User(alice), &long).unwrap_err().code(), "ValidationError");
+    }
+}

@@ -300,3 +300,142 @@ pub fn assume_role_with_web_identity(
     };
     assume_federated(world, call, trace)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{Policy, PolicyType};
+    use crate::world::{IdentityProvider, Role};
+    use serde_json::json;
+
+    const ROLE: &str = "arn:aws:iam::111122223333:role/deploy";
+    const GITHUB: &str = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+
+    fn world(trust: Value) -> World {
+        let mut w = World::default();
+        w.identity_providers.insert(
+            GITHUB.to_string(),
+            IdentityProvider {
+                url: Some("https://token.actions.githubusercontent.com".into()),
+                client_ids: vec!["sts.amazonaws.com".into()],
+                issuer: None,
+            },
+        );
+        w.roles.insert(
+            ROLE.to_string(),
+            Role {
+                id: Some("AROAEXAMPLE".into()),
+                trust_policy: Some(Policy::parse(&trust.to_string(), PolicyType::Trust).unwrap()),
+                max_session_duration: 3600,
+                ..Role::default()
+            },
+        );
+        w
+    }
+
+    fn github_trust(sub: &str) -> Value {
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": GITHUB},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": sub}}}]})
+    }
+
+    fn params(token: Value) -> WebIdentityParams {
+        WebIdentityParams {
+            role_arn: ROLE.into(),
+            role_session_name: "run-1".into(),
+            token,
+            token_valid: true,
+            ..WebIdentityParams::default()
+        }
+    }
+
+    fn token(sub: &str) -> Value {
+        json!({"iss": "https://token.actions.githubusercontent.com", "aud": "sts.amazonaws.com", "sub": sub, "exp": 100})
+    }
+
+    #[test]
+    fn sub_decides_and_the_session_keeps_the_sub_key() {
+        let w = world(github_trust("repo:example-org/*"));
+        let issued =
+            assume_role_with_web_identity(&w, &params(token("repo:example-org/app:ref:refs/heads/main")), false)
+                .unwrap();
+        assert_eq!(issued.session.user_id.as_deref(), Some("AROAEXAMPLE:run-1"));
+        let kept: Vec<&str> = issued.session.carried_keys.iter().map(|(k, _)| k.as_str()).collect();
+        assert!(kept.contains(&"token.actions.githubusercontent.com:sub"), "{kept:?}");
+        assert!(!kept.contains(&"token.actions.githubusercontent.com:oaud"), "{kept:?}");
+        let denied = assume_role_with_web_identity(&w, &params(token("repo:other-org/app:ref:refs/heads/main")), false);
+        assert!(matches!(denied, Err(StsError::AccessDenied { .. })));
+    }
+
+    #[test]
+    fn bad_tokens_are_classified_errors() {
+        let w = world(github_trust("*"));
+        let code = |t: Value| assume_role_with_web_identity(&w, &params(t), false).map(|_| ()).unwrap_err().code();
+        assert_eq!(code(json!("not an object")), "InvalidIdentityToken");
+        assert_eq!(code(json!([1, 2])), "InvalidIdentityToken");
+        assert_eq!(code(json!({"aud": "sts.amazonaws.com", "sub": "x"})), "InvalidIdentityToken");
+        assert_eq!(code(json!({"iss": 5})), "InvalidIdentityToken");
+        assert_eq!(
+            code(json!({"iss": "https://unknown.example.com", "aud": "sts.amazonaws.com"})),
+            "InvalidIdentityToken"
+        );
+        assert_eq!(
+            code(json!({"iss": "https://token.actions.githubusercontent.com", "aud": "other"})),
+            "InvalidIdentityToken"
+        );
+        assert_eq!(code(json!({"iss": "https://token.actions.githubusercontent.com"})), "InvalidIdentityToken");
+        let mut tags = token("x");
+        tags[TAGS_CLAIM] = json!({"principal_tags": {"a": ["1", "2"]}});
+        assert_eq!(code(tags), "InvalidIdentityToken");
+        let mut p = params(token("x"));
+        p.context.insert("aws:EpochTime", ContextValue::single("100"));
+        assert_eq!(
+            assume_role_with_web_identity(&w, &p, false).map(|_| ()).unwrap_err().code(),
+            "ExpiredTokenException"
+        );
+        p.context = Context::new();
+        p.token_valid = false;
+        assert_eq!(
+            assume_role_with_web_identity(&w, &p, false).map(|_| ()).unwrap_err().code(),
+            "InvalidIdentityToken"
+        );
+        p.provider_id = Some("graph.facebook.com".into());
+        assert_eq!(assume_role_with_web_identity(&w, &p, false).map(|_| ()).unwrap_err().code(), "IDPRejectedClaim");
+    }
+
+    #[test]
+    fn parameter_limits() {
+        let w = world(github_trust("*"));
+        let run =
+            |p: WebIdentityParams| assume_role_with_web_identity(&w, &p, false).map(|_| ()).unwrap_err().to_string();
+        let mut p = params(token("x"));
+        p.role_session_name = "a".into();
+        assert!(run(p).contains("RoleSessionName"));
+        let mut p = params(token("x"));
+        p.provider_id = Some("accounts.google.com".into());
+        assert!(run(p).contains("ProviderId"));
+        let mut p = params(token("x"));
+        p.duration_seconds = Some(7200);
+        assert!(run(p).contains("MaxSessionDuration"));
+        let mut p = params(token("x"));
+        p.policy_arns = (0..11).map(|i| format!("arn:aws:iam::aws:policy/P{i}")).collect();
+        assert!(run(p).contains("PolicyArns"));
+        let mut p = params(token("x"));
+        p.policy = Some("x".repeat(2049));
+        assert!(run(p).contains("2048"));
+        let mut p = params(token("x"));
+        p.policy_arns = vec!["arn:aws:iam::444455556666:policy/p".into()];
+        p.policy = None;
+        let mut w2 = w.clone();
+        w2.policies.insert(
+            p.policy_arns[0].clone(),
+            Policy::parse("{\"Version\":\"2012-10-17\",\"Statement\":[]}", PolicyType::Identity)
+                .unwrap_or_else(|_| crate::world::full_aws_access()),
+        );
+        assert!(assume_role_with_web_identity(&w2, &p, false)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+            .contains("PolicyArns"));
+    }
+}
