@@ -99,7 +99,7 @@ fn first_result(results: Vec<crate::case::StepResult>) -> Answer {
 fn oracle(case: &Case) -> Answer {
     match crate::reference::run_case(case, false) {
         Ok(steps) => first_result(steps.into_iter().map(|s| s.result).collect()),
-        Err(e) => Answer::Errored(e),
+        Err(e) => Answer::Errored(e.to_string()),
     }
 }
 

@@ -1127,7 +1127,7 @@ impl ChainRun {
 }
 
 fn params_of(step: &case::AssumeRoleStep) -> Result<AssumeRoleParams, String> {
-    crate::reference::assume_role_params(step)
+    Ok(crate::reference::assume_role_params(step)?)
 }
 
 /// Loads the world of `model` and runs its AssumeRole calls in order.

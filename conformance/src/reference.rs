@@ -34,7 +34,7 @@ impl Implementation for Reference {
     fn run(&mut self, case: &Case) -> CaseOutcome {
         match run_case(case, false) {
             Ok(results) => CaseOutcome::Results(results.into_iter().map(|r| r.result).collect()),
-            Err(message) => CaseOutcome::Errored(message),
+            Err(message) => CaseOutcome::Errored(message.to_string()),
         }
     }
 }
@@ -48,20 +48,107 @@ pub struct ExplainedStep {
     pub explanation: Option<String>,
 }
 
+/// Why a step could not be run: the case itself is wrong (not an STS or policy
+/// outcome, which are results).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StepFailure {
+    /// A `request` or STS step in a case without a world.
+    #[error("a {0} step needs a world")]
+    NeedsWorld(&'static str),
+    /// A `parse` step's `type` is not a policy type.
+    #[error("unknown policy type \"{0}\"")]
+    UnknownPolicyType(String),
+    /// A context value of the wrong JSON type.
+    #[error("context key \"{key}\": {value} is not a string, number or boolean")]
+    ContextValue {
+        /// The key.
+        key: String,
+        /// The value, as JSON.
+        value: String,
+    },
+    /// A policy of an `evaluate` step does not parse.
+    #[error("{policy_type} policy: {source}")]
+    Policy {
+        /// The policy type it is read as.
+        policy_type: &'static str,
+        /// The parser's error, with its kind and location.
+        source: iam_evaluator::ParseError,
+    },
+    /// An `evaluate` step's principal is not a caller ARN.
+    #[error(transparent)]
+    Principal(#[from] iam_evaluator::principal::PrincipalError),
+    /// The world does not know the caller, or is inconsistent.
+    #[error(transparent)]
+    World(#[from] iam_evaluator::world::WorldError),
+    /// Another STS failure outside the call's result.
+    #[error("{0}")]
+    Sts(String),
+}
+
+impl From<StepFailure> for String {
+    fn from(e: StepFailure) -> String {
+        e.to_string()
+    }
+}
+
+/// Why a case could not be run, with where in the case.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CaseError {
+    /// The world does not load.
+    #[error("world: {0}")]
+    World(String),
+    /// A step could not be run.
+    #[error("step {index} ({kind}): {cause}")]
+    Step {
+        /// The step number, from 1.
+        index: usize,
+        /// The step kind.
+        kind: &'static str,
+        /// Why.
+        cause: StepFailure,
+    },
+}
+
+impl CaseError {
+    /// The JSON pointer of the part of the case at fault.
+    pub fn pointer(&self) -> String {
+        match self {
+            CaseError::World(_) => "/world".to_string(),
+            CaseError::Step { index, kind, cause } => {
+                let step = format!("/steps/{}/{kind}", index.saturating_sub(1));
+                match cause {
+                    StepFailure::ContextValue { key, .. } => {
+                        format!("{step}/context/{}", key.replace('~', "~0").replace('/', "~1"))
+                    }
+                    StepFailure::UnknownPolicyType(_) => format!("{step}/type"),
+                    StepFailure::Principal(_) => format!("{step}/principal"),
+                    _ => step,
+                }
+            }
+        }
+    }
+}
+
+impl From<CaseError> for String {
+    fn from(e: CaseError) -> String {
+        e.to_string()
+    }
+}
+
 /// The sessions saved by earlier steps, by `saveAs` name.
 pub type Sessions = HashMap<String, AnySession>;
 
 /// Runs every step of `case`. `explain` records a trace per decision.
-pub fn run_case(case: &Case, explain: bool) -> Result<Vec<ExplainedStep>, String> {
+pub fn run_case(case: &Case, explain: bool) -> Result<Vec<ExplainedStep>, CaseError> {
     let mut world: Option<EvalWorld> = None;
     if let Some(w) = &case.world {
-        world = Some(load_world(w).map_err(|e| format!("world: {e}"))?);
+        world = Some(load_world(w).map_err(CaseError::World)?);
     }
     let mut sessions = Sessions::new();
     let mut out = Vec::with_capacity(case.steps.len());
     for (i, step) in case.steps.iter().enumerate() {
         let result = run_step(step, world.as_ref(), &mut sessions, explain);
-        out.push(result.map_err(|e| format!("step {} ({}): {e}", i + 1, step.kind().name()))?);
+        out.push(result.map_err(|cause| CaseError::Step { index: i + 1, kind: step.kind().name(), cause })?);
     }
     Ok(out)
 }
@@ -72,8 +159,8 @@ pub fn run_step(
     world: Option<&EvalWorld>,
     sessions: &mut Sessions,
     explain: bool,
-) -> Result<ExplainedStep, String> {
-    let needs_world = || world.ok_or_else(|| format!("a {} step needs a world", step.kind().name()));
+) -> Result<ExplainedStep, StepFailure> {
+    let needs_world = || world.ok_or(StepFailure::NeedsWorld(step.kind().name()));
     match &step.action {
         Action::Parse(p) => run_parse(p),
         Action::Evaluate(e) => run_evaluate(e, explain),
@@ -107,7 +194,10 @@ pub fn run_step(
         Action::GetCallerIdentity(g) => {
             let world = needs_world()?;
             let who = caller(&g.as_, world, sessions)?;
-            let id = world.get_caller_identity(&who).map_err(|e| e.to_string())?;
+            let id = world.get_caller_identity(&who).map_err(|e| match e {
+                StsError::World(w) => StepFailure::World(w),
+                other => StepFailure::Sts(other.to_string()),
+            })?;
             let fields = Expect {
                 identity: Some(IdentityExpect { arn: Some(id.arn), account: Some(id.account), user_id: id.user_id }),
                 ..Expect::default()
@@ -120,9 +210,9 @@ pub fn run_step(
     }
 }
 
-fn run_parse(p: &ParseStep) -> Result<ExplainedStep, String> {
+fn run_parse(p: &ParseStep) -> Result<ExplainedStep, StepFailure> {
     let ty =
-        PolicyType::from_name(&p.policy_type).ok_or_else(|| format!("unknown policy type \"{}\"", p.policy_type))?;
+        PolicyType::from_name(&p.policy_type).ok_or_else(|| StepFailure::UnknownPolicyType(p.policy_type.clone()))?;
     let text = case::policy_text(&p.policy);
     let parsed = Policy::parse(&text, ty);
     let fields = match &parsed {
@@ -134,15 +224,15 @@ fn run_parse(p: &ParseStep) -> Result<ExplainedStep, String> {
 }
 
 /// Reads a context map of the case format.
-pub fn context_from(map: &ContextMap) -> Result<Context, String> {
+pub fn context_from(map: &ContextMap) -> Result<Context, StepFailure> {
     let mut ctx = Context::new();
     for (key, value) in map {
-        let scalar = |v: &Value| -> Result<String, String> {
+        let scalar = |v: &Value| -> Result<String, StepFailure> {
             match v {
                 Value::String(s) => Ok(s.clone()),
                 Value::Number(n) => Ok(n.to_string()),
                 Value::Bool(b) => Ok(b.to_string()),
-                other => Err(format!("context key \"{key}\": {other} is not a string, number or boolean")),
+                other => Err(StepFailure::ContextValue { key: key.clone(), value: other.to_string() }),
             }
         };
         let cv = match value {
@@ -156,18 +246,18 @@ pub fn context_from(map: &ContextMap) -> Result<Context, String> {
 
 /// Parses a policy of an evaluate step. Size limits are checked by `parse` steps and
 /// by STS, not here: AWS managed policies (ReadOnlyAccess is ~90 KB) are exempt.
-pub fn policy_from(doc: &Value, ty: PolicyType) -> Result<Policy, String> {
+pub fn policy_from(doc: &Value, ty: PolicyType) -> Result<Policy, StepFailure> {
     let options = ParseOptions { check_size: false };
     let parsed = match doc {
         Value::String(text) => Policy::parse_with(text, ty, options),
         other => iam_evaluator::policy::parse_policy_value(other, ty, options),
     };
-    parsed.map_err(|e| format!("{} policy: {e}", ty.name()))
+    parsed.map_err(|source| StepFailure::Policy { policy_type: ty.name(), source })
 }
 
 /// Builds the request and policy set of an evaluate step.
-pub fn evaluate_inputs(e: &EvaluateStep) -> Result<(Request, PolicySet), String> {
-    let principal = Principal::parse(&e.principal).map_err(|err| err.to_string())?;
+pub fn evaluate_inputs(e: &EvaluateStep) -> Result<(Request, PolicySet), StepFailure> {
+    let principal = Principal::parse(&e.principal)?;
     let request =
         Request::new(principal, &e.action, &e.resource, e.resource_account.as_deref(), context_from(&e.context)?);
     let list = |docs: &[Value], ty| docs.iter().map(|d| policy_from(d, ty)).collect::<Result<Vec<_>, _>>();
@@ -222,7 +312,7 @@ pub fn decision_result(decision: &iam_evaluator::Decision, request: &Request) ->
     }
 }
 
-fn run_evaluate(e: &EvaluateStep, explain: bool) -> Result<ExplainedStep, String> {
+fn run_evaluate(e: &EvaluateStep, explain: bool) -> Result<ExplainedStep, StepFailure> {
     let (request, set) = evaluate_inputs(e)?;
     let decision = PreparedPolicySet::new(set).decide(&request, explain);
     Ok(ExplainedStep {
@@ -231,11 +321,11 @@ fn run_evaluate(e: &EvaluateStep, explain: bool) -> Result<ExplainedStep, String
     })
 }
 
-fn caller<'a>(as_: &'a str, world: &'a EvalWorld, sessions: &'a Sessions) -> Result<Caller<'a>, String> {
+fn caller<'a>(as_: &'a str, world: &'a EvalWorld, sessions: &'a Sessions) -> Result<Caller<'a>, StepFailure> {
     if let Some(s) = sessions.get(as_) {
         return Ok(s.caller());
     }
-    world.user_caller(as_).map_err(|e| e.to_string())
+    Ok(world.user_caller(as_)?)
 }
 
 fn run_request(
@@ -243,12 +333,11 @@ fn run_request(
     world: &EvalWorld,
     sessions: &Sessions,
     explain: bool,
-) -> Result<ExplainedStep, String> {
+) -> Result<ExplainedStep, StepFailure> {
     let who = caller(&r.as_, world, sessions)?;
     let ctx = context_from(&r.context)?;
-    let (request, decision) = world
-        .authorize(&who, &r.action, &r.resource, r.resource_account.as_deref(), ctx, explain)
-        .map_err(|e| e.to_string())?;
+    let (request, decision) =
+        world.authorize(&who, &r.action, &r.resource, r.resource_account.as_deref(), ctx, explain)?;
     Ok(ExplainedStep {
         result: StepResult { fields: decision_result(&decision, &request), ..StepResult::default() },
         explanation: explain.then(|| crate::explain::render(&request, &decision)),
@@ -256,7 +345,7 @@ fn run_request(
 }
 
 /// The parameters of an `assumeRole` step (the one place they are built).
-pub fn assume_role_params(a: &case::AssumeRoleStep) -> Result<AssumeRoleParams, String> {
+pub fn assume_role_params(a: &case::AssumeRoleStep) -> Result<AssumeRoleParams, StepFailure> {
     Ok(AssumeRoleParams {
         role_arn: a.role_arn.clone(),
         role_session_name: a.role_session_name.clone(),
@@ -275,7 +364,7 @@ pub fn assume_role_params(a: &case::AssumeRoleStep) -> Result<AssumeRoleParams, 
 }
 
 /// The parameters of an `assumeRoleWithWebIdentity` step.
-pub fn web_identity_params(w: &case::WebIdentityStep) -> Result<WebIdentityParams, String> {
+pub fn web_identity_params(w: &case::WebIdentityStep) -> Result<WebIdentityParams, StepFailure> {
     Ok(WebIdentityParams {
         role_arn: w.role_arn.clone(),
         role_session_name: w.role_session_name.clone(),
@@ -290,7 +379,7 @@ pub fn web_identity_params(w: &case::WebIdentityStep) -> Result<WebIdentityParam
 }
 
 /// The parameters of an `assumeRoleWithSAML` step.
-pub fn saml_params(a: &case::SamlStep) -> Result<SamlParams, String> {
+pub fn saml_params(a: &case::SamlStep) -> Result<SamlParams, StepFailure> {
     let s = &a.saml_assertion;
     Ok(SamlParams {
         role_arn: a.role_arn.clone(),
@@ -314,7 +403,7 @@ pub fn saml_params(a: &case::SamlStep) -> Result<SamlParams, String> {
 }
 
 /// The parameters of a `getFederationToken` step.
-pub fn federation_token_params(f: &case::FederationTokenStep) -> Result<FederationTokenParams, String> {
+pub fn federation_token_params(f: &case::FederationTokenStep) -> Result<FederationTokenParams, StepFailure> {
     Ok(FederationTokenParams {
         name: f.name.clone(),
         policy: f.policy.as_ref().map(case::policy_text),
@@ -326,7 +415,7 @@ pub fn federation_token_params(f: &case::FederationTokenStep) -> Result<Federati
 }
 
 /// The parameters of a `getSessionToken` step.
-pub fn session_token_params(t: &case::SessionTokenStep) -> Result<SessionTokenParams, String> {
+pub fn session_token_params(t: &case::SessionTokenStep) -> Result<SessionTokenParams, StepFailure> {
     Ok(SessionTokenParams {
         duration_seconds: t.duration_seconds,
         serial_number: t.serial_number.clone(),

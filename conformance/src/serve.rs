@@ -175,7 +175,7 @@ fn run_general(case: Option<&Value>, seq: Option<Value>) -> Value {
             let results: Vec<StepResult> = steps.into_iter().map(|s| s.result).collect();
             json!({"seq": seq.unwrap_or(Value::Null), "results": results})
         }
-        Err(e) => error_answer(seq, &e),
+        Err(e) => error_answer(seq, &e.to_string()),
     }
 }
 
