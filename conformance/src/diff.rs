@@ -431,14 +431,18 @@ fn slug(text: &str) -> String {
 const EXAMPLES_PER_CLASS: usize = 3;
 
 /// Runs `cases` random cases from `seed` against `command`; writes disagreements
-/// into `out_dir`. Returns true when no disagreement was found.
+/// into `out_dir/cases/`, with `out_dir/summary.json`. Returns true when no disagreement
+/// was found.
 pub fn run(command: &str, cases: u64, seed: u64, out_dir: &Path) -> Result<bool, String> {
-    let mut imp = External::start(command, Duration::from_secs(20))?;
+    let mut imp = External::start(command, Duration::from_secs(20)).map_err(|e| e.to_string())?;
     if !imp.supports().iter().any(|s| s == "evaluate") {
         return Err(format!("\"{command}\" does not support evaluate steps"));
     }
     let name = imp.info().name;
-    std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+    // The disagreements go to OUT/cases/ and the summary to OUT/summary.json, so that
+    // `run OUT/cases` reads case files only.
+    let cases_dir = out_dir.join("cases");
+    std::fs::create_dir_all(&cases_dir).map_err(|e| format!("{}: {e}", cases_dir.display()))?;
 
     let mut agreements = 0u64;
     let mut decision_disagreements = 0u64;
@@ -488,7 +492,7 @@ pub fn run(command: &str, cases: u64, seed: u64, out_dir: &Path) -> Result<bool,
                 class.count += 1;
                 let canonical = serde_json::to_string(&small).unwrap_or_default();
                 if class.files.len() < EXAMPLES_PER_CLASS && class.seen.insert(canonical) {
-                    let file = write_disagreement(out_dir, &name, seed, index, small, o, x, is_decision)?;
+                    let file = write_disagreement(&cases_dir, &name, seed, index, small, o, x, is_decision)?;
                     class.files.push(file);
                 }
             }
@@ -630,7 +634,10 @@ mod tests {
     #[test]
     fn generated_cases_are_valid_case_files() {
         for i in 0..200 {
-            let text = serde_json::to_string(&generate_case(3, i)).unwrap();
+            // Generated cases carry no expectation; a case file needs one.
+            let mut case = generate_case(3, i);
+            case.steps[0].expect.decision = Some("allowed".to_string());
+            let text = serde_json::to_string(&case).unwrap();
             crate::runner::parse_case(&text).unwrap();
         }
     }

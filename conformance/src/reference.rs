@@ -46,6 +46,9 @@ pub struct ExplainedStep {
     pub result: StepResult,
     /// For `explain`: the trace rendered as text.
     pub explanation: Option<String>,
+    /// For `explain --format json`: the same evidence as data
+    /// ([`crate::explain::render_json`]), for steps that made a decision.
+    pub evidence: Option<serde_json::Value>,
 }
 
 /// Why a step could not be run: the case itself is wrong (not an STS or policy
@@ -205,7 +208,7 @@ pub fn run_step(
             let explanation = explain.then(|| {
                 "GetCallerIdentity needs no permission and is never denied (R11.10); userId is aws:userid".to_string()
             });
-            Ok(ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation })
+            Ok(ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation, evidence: None })
         }
     }
 }
@@ -220,7 +223,7 @@ fn run_parse(p: &ParseStep) -> Result<ExplainedStep, StepFailure> {
         Err(e) => Expect { valid: Some(false), error_kind: Some(e.kind.name().to_string()), ..Expect::default() },
     };
     let explanation = parsed.err().map(|e| e.to_string());
-    Ok(ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation })
+    Ok(ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation, evidence: None })
 }
 
 /// Reads a context map of the case format.
@@ -318,6 +321,7 @@ fn run_evaluate(e: &EvaluateStep, explain: bool) -> Result<ExplainedStep, StepFa
     Ok(ExplainedStep {
         result: StepResult { fields: decision_result(&decision, &request), ..StepResult::default() },
         explanation: explain.then(|| crate::explain::render(&request, &decision)),
+        evidence: explain.then(|| crate::explain::render_json(&request, &decision)),
     })
 }
 
@@ -341,6 +345,7 @@ fn run_request(
     Ok(ExplainedStep {
         result: StepResult { fields: decision_result(&decision, &request), ..StepResult::default() },
         explanation: explain.then(|| crate::explain::render(&request, &decision)),
+        evidence: explain.then(|| crate::explain::render_json(&request, &decision)),
     })
 }
 
@@ -429,7 +434,10 @@ pub fn session_token_params(t: &case::SessionTokenStep) -> Result<SessionTokenPa
 struct Success {
     session: AnySession,
     fields: SessionExpect,
-    explanation: String,
+    /// The authorization that allowed it (none for GetSessionToken).
+    proof: Option<(iam_evaluator::Request, iam_evaluator::Decision)>,
+    /// What a reader should know beyond the trace.
+    notes: Vec<String>,
 }
 
 fn role_fields(s: &Session) -> SessionExpect {
@@ -445,8 +453,8 @@ fn role_fields(s: &Session) -> SessionExpect {
     }
 }
 
-fn explained(request: &iam_evaluator::Request, decision: &iam_evaluator::Decision, notes: &[String]) -> String {
-    let mut text = crate::explain::render(request, decision);
+fn explained(proof: Option<&(iam_evaluator::Request, iam_evaluator::Decision)>, notes: &[String]) -> String {
+    let mut text = proof.map(|(request, decision)| crate::explain::render(request, decision)).unwrap_or_default();
     for n in notes {
         text.push_str(&format!("sts: {n}\n"));
     }
@@ -461,7 +469,8 @@ fn role_outcome(
 ) -> ExplainedStep {
     let success = outcome.map(|issued| Success {
         fields: role_fields(&issued.session),
-        explanation: explained(&issued.request, &issued.decision, &issued.notes),
+        proof: Some((issued.request, issued.decision)),
+        notes: issued.notes,
         session: AnySession::Role(issued.session),
     });
     finish(success, step, sessions, explain)
@@ -480,7 +489,8 @@ fn federated_result(world: &EvalWorld, issued: Issued<FederatedSession>) -> Succ
     };
     Success {
         fields,
-        explanation: explained(&issued.request, &issued.decision, &issued.notes),
+        proof: Some((issued.request, issued.decision)),
+        notes: issued.notes,
         session: AnySession::Federated(issued.session),
     }
 }
@@ -494,16 +504,17 @@ fn token_result(world: &EvalWorld, s: TokenSession) -> Success {
         mfa: Some(s.mfa),
         ..SessionExpect::default()
     };
-    let explanation = format!(
-        "GetSessionToken: no policy controls the call (GST); the credentials are {} with its own permissions, MFA {}\n",
+    let notes = vec![format!(
+        "GetSessionToken: no policy controls the call (GST); the credentials are {} with its own permissions, MFA {}",
         s.principal.arn(),
         if s.mfa { "present" } else { "absent" }
-    );
-    Success { fields, explanation, session: AnySession::Token(s) }
+    )];
+    Success { fields, proof: None, notes, session: AnySession::Token(s) }
 }
 
 /// Reports an STS call's outcome and saves its session under `saveAs`.
 fn finish(outcome: Result<Success, StsError>, step: &Step, sessions: &mut Sessions, explain: bool) -> ExplainedStep {
+    let mut evidence = None;
     let (fields, explanation) = match outcome {
         Ok(success) => {
             let fields =
@@ -511,13 +522,17 @@ fn finish(outcome: Result<Success, StsError>, step: &Step, sessions: &mut Sessio
             if let Some(name) = &step.save_as {
                 sessions.insert(name.clone(), success.session);
             }
-            (fields, explain.then_some(success.explanation))
+            if explain {
+                evidence = success.proof.as_ref().map(|(r, d)| crate::explain::render_json(r, d));
+            }
+            (fields, explain.then(|| explained(success.proof.as_ref(), &success.notes)))
         }
         Err(err) => match (err.message(), err) {
             (message, StsError::AccessDenied { request, decision }) => {
                 let mut fields = decision_result(&decision, &request);
                 fields.error = Some("AccessDenied".to_string());
                 fields.message = message;
+                evidence = explain.then(|| crate::explain::render_json(&request, &decision));
                 (fields, explain.then(|| crate::explain::render(&request, &decision)))
             }
             (message, other) => {
@@ -526,5 +541,5 @@ fn finish(outcome: Result<Success, StsError>, step: &Step, sessions: &mut Sessio
             }
         },
     };
-    ExplainedStep { result: StepResult { fields, detail: None, skipped: None }, explanation }
+    ExplainedStep { result: StepResult { fields, detail: None, skipped: None }, explanation, evidence }
 }

@@ -5,12 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use super::session::{merge_tags, Session, SessionKind};
+use super::session::{merge_tags, session_labels, Session, SessionKind};
 use super::validate;
 use super::{authorize_actions, Issued, StsError};
 use crate::context::{Context, ContextValue};
 use crate::decision::Decision;
-use crate::evaluate::{evaluate, PolicySet};
+use crate::evaluate::{evaluate, PolicyLabel, PolicySet, PolicySlot};
 use crate::policy::{ParseOptions, Policy, PolicyType};
 use crate::principal::Principal;
 use crate::request::Request;
@@ -218,6 +218,7 @@ fn authorize(
         let mut set = world.policy_set(caller, principal, &params.role_arn, &request.resource_account)?;
         set.resource_policy = role.trust_policy.clone();
         set.resource_is_trust = true;
+        set.set_label(PolicySlot::Resource, PolicyLabel::TrustPolicy { role: params.role_arn.clone() });
         Ok((request, set))
     };
     // SRCID: for role chaining and cross-account calls, sts:SetSourceIdentity must
@@ -272,6 +273,7 @@ fn build_session(
         duration_seconds,
         kind: SessionKind::AssumeRole,
         carried_keys: Vec::new(),
+        session_policy_labels: session_labels(params.policy.as_deref(), &params.policy_arns),
     })
 }
 

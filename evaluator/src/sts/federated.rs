@@ -7,11 +7,11 @@
 use std::collections::BTreeMap;
 
 use super::assume_role::{insert_role_tags, insert_tag_keys, role_user_id, session_duration, session_policies};
-use super::session::{Session, SessionKind};
+use super::session::{session_labels, Session, SessionKind};
 use super::validate;
 use super::{authorize_actions, Issued, StsError};
 use crate::context::{Context, ContextValue};
-use crate::evaluate::PolicySet;
+use crate::evaluate::{PolicyLabel, PolicySet, PolicySlot};
 use crate::principal::Principal;
 use crate::request::Request;
 use crate::world::World;
@@ -95,12 +95,13 @@ pub fn assume_federated(world: &World, call: FederatedCall, trace: bool) -> Resu
     if call.source_identity.is_some() {
         actions.push("sts:SetSourceIdentity");
     }
-    let set = PolicySet {
+    let mut set = PolicySet {
         resource_policy: role.trust_policy.clone(),
         resource_is_trust: true,
         rcps: world.organization.as_ref().and_then(|o| o.rcp_levels(&account)),
         ..PolicySet::default()
     };
+    set.set_label(PolicySlot::Resource, PolicyLabel::TrustPolicy { role: call.role_arn.clone() });
     let (request, decision) = authorize_actions(
         &actions,
         trace,
@@ -122,6 +123,7 @@ pub fn assume_federated(world: &World, call: FederatedCall, trace: bool) -> Resu
         duration_seconds: duration,
         kind: call.kind,
         carried_keys: call.carried_keys.clone(),
+        session_policy_labels: session_labels(call.policy.as_deref(), &call.policy_arns),
     };
     Ok(Issued { session, request, decision, notes: call.notes })
 }

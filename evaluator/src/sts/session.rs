@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::context::ContextValue;
+use crate::evaluate::PolicyLabel;
 use crate::policy::Policy;
 use crate::principal::Principal;
 use crate::world::{Caller, World};
@@ -49,6 +50,17 @@ pub struct Session {
     /// (web identity `amr`, `aud`, `id`, `sub` and `aws:FederatedProvider`; SAML
     /// `saml:sub`, `saml:sub_type`, `saml:namequalifier`; R12a.2).
     pub carried_keys: Vec<(String, ContextValue)>,
+    /// What each of `session_policies` is: the inline `Policy` parameter, then the
+    /// `PolicyArns`, for traces.
+    pub session_policy_labels: Vec<PolicyLabel>,
+}
+
+/// The labels of a call's session policies, in the order they are kept: the inline
+/// `Policy` parameter, then each of `PolicyArns`.
+pub fn session_labels(policy: Option<&str>, policy_arns: &[String]) -> Vec<PolicyLabel> {
+    let inline = policy.map(|_| PolicyLabel::InlineSessionPolicy);
+    let managed = policy_arns.iter().map(|arn| PolicyLabel::Managed { arn: arn.clone() });
+    inline.into_iter().chain(managed).collect()
 }
 
 impl Session {
@@ -255,6 +267,7 @@ mod tests {
             kind: SessionKind::AssumeRole,
             user_id: None,
             carried_keys: Vec::new(),
+            session_policy_labels: Vec::new(),
         };
         assert!(credentials_forbid(&Caller::Session(&s), "sts:GetSessionToken"));
         assert!(!credentials_forbid(&Caller::Session(&s), "sts:AssumeRole"));
