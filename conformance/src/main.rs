@@ -68,6 +68,24 @@ enum Command {
         #[arg(long, short, default_value = "report.html")]
         output: PathBuf,
     },
+    /// Run the reference and every installed peer adapter over the corpus; write one
+    /// HTML page and one JSON file (`matrix.html`, `matrix.json`).
+    Matrix {
+        /// Case files or folders (default `corpus/`).
+        paths: Vec<PathBuf>,
+        /// A peer as NAME=CMD (repeatable); default: every scripts/adapters/NAME/run.sh.
+        #[arg(long = "impl")]
+        implementations: Vec<String>,
+        /// Where the adapters are found when no --impl is given.
+        #[arg(long, default_value = "scripts/adapters")]
+        adapters: PathBuf,
+        /// The output folder.
+        #[arg(long, short, default_value = "target/matrix")]
+        out: PathBuf,
+        /// Seconds a peer may take per case.
+        #[arg(long, default_value_t = 10)]
+        timeout: u64,
+    },
     /// Differential testing: random cases, the oracle against --impl CMD.
     Diff {
         /// The implementation to compare (a shell command speaking the protocol).
@@ -109,6 +127,15 @@ fn main() -> ExitCode {
             iam_conformance::protocol::serve(stdin.lock(), stdout.lock()).map(|_| true).map_err(|e| e.to_string())
         }
         Command::Report { inputs, output } => iam_conformance::report::write_html(&inputs, &output).map(|_| true),
+        Command::Matrix { paths, implementations, adapters, out, timeout } => {
+            iam_conformance::matrix::run(&iam_conformance::matrix::Options {
+                paths,
+                impls: implementations,
+                adapters,
+                out,
+                timeout: Duration::from_secs(timeout),
+            })
+        }
         Command::Diff { implementation, cases, seed, out } => {
             iam_conformance::diff::run(&implementation, cases, seed, &out)
         }

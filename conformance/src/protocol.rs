@@ -1,6 +1,6 @@
 //! The harness protocol of CASE-FORMAT.md: JSON lines over stdin and stdout.
-//! [`External`] drives another implementation as a child process; [`serve`] puts the
-//! reference evaluator behind the same protocol.
+//! [`External`] drives another implementation as a child process; [`serve`] (in
+//! [`crate::serve`]) puts the reference evaluator behind the same protocol.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
@@ -18,6 +18,7 @@ pub struct External {
     timeout: Duration,
     info: ImplementationInfo,
     supports: Vec<String>,
+    given_fields_only: bool,
     proc: Option<Running>,
     seq: u64,
 }
@@ -75,6 +76,7 @@ impl External {
             timeout,
             info: ImplementationInfo { name: command.to_string(), version: String::new(), language: String::new() },
             supports: Vec::new(),
+            given_fields_only: false,
             proc: None,
             seq: 0,
         };
@@ -129,6 +131,7 @@ impl External {
             .and_then(Value::as_array)
             .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
             .unwrap_or_default();
+        self.given_fields_only = reply.get("givenFieldsOnly").and_then(Value::as_bool).unwrap_or(false);
         Ok(())
     }
 
@@ -187,6 +190,10 @@ impl Implementation for External {
         self.info.clone()
     }
 
+    fn given_fields_only(&self) -> bool {
+        self.given_fields_only
+    }
+
     fn run(&mut self, case: &Case) -> CaseOutcome {
         if self.proc.is_none() {
             if let Err(e) = self.spawn() {
@@ -225,100 +232,5 @@ impl Implementation for External {
     }
 }
 
-/// The reply of the reference evaluator to one protocol message, or `None` for `stop`.
-pub fn handle_message(line: &str) -> Option<Value> {
-    // Fast path: a well-formed `run` message deserializes straight into the case model,
-    // without an intermediate JSON tree.
-    #[derive(serde::Deserialize)]
-    struct RunMessage {
-        cmd: String,
-        #[serde(default)]
-        seq: Value,
-        case: Case,
-    }
-    if let Ok(run) = serde_json::from_str::<RunMessage>(line) {
-        if run.cmd == "run" {
-            let seq = run.seq;
-            return match crate::reference::run_case(&run.case, false) {
-                Ok(steps) => {
-                    let results: Vec<StepResult> = steps.into_iter().map(|s| s.result).collect();
-                    Some(json!({"seq": seq, "results": results}))
-                }
-                Err(e) => Some(json!({"seq": seq, "errored": true, "message": e})),
-            };
-        }
-    }
-    let msg: Value = match serde_json::from_str(line) {
-        Ok(v) => v,
-        Err(e) => return Some(json!({"errored": true, "message": format!("not JSON: {e}")})),
-    };
-    match msg.get("cmd").and_then(Value::as_str) {
-        Some("start") => Some(json!({
-            "implementation": {"name": "iam-evaluator", "version": env!("CARGO_PKG_VERSION"), "language": "rust"},
-            "supports": ["evaluate", "request", "assumeRole", "parse"]
-        })),
-        Some("stop") => None,
-        Some("run") => {
-            let seq = msg.get("seq").cloned().unwrap_or(Value::Null);
-            let case = msg.get("case").cloned().unwrap_or(Value::Null);
-            let case: Case = match serde_json::from_value(case) {
-                Ok(c) => c,
-                Err(e) => return Some(json!({"seq": seq, "errored": true, "message": format!("invalid case: {e}")})),
-            };
-            match crate::reference::run_case(&case, false) {
-                Ok(steps) => {
-                    let results: Vec<StepResult> = steps.into_iter().map(|s| s.result).collect();
-                    Some(json!({"seq": seq, "results": results}))
-                }
-                Err(e) => Some(json!({"seq": seq, "errored": true, "message": e})),
-            }
-        }
-        other => Some(json!({"errored": true, "message": format!("unknown cmd {other:?}")})),
-    }
-}
-
-/// Serves the reference evaluator on `input` and `output` until `stop` or the end of
-/// the input.
-///
-/// Replies are buffered and written out whenever every request read so far has been
-/// answered and the server is about to wait for more input: a client that sends one
-/// request and waits gets its answer at once, and a client that pipelines many
-/// requests gets the answers in large writes rather than one write per line.
-pub fn serve(mut input: impl BufRead, output: impl Write) -> std::io::Result<()> {
-    let mut output = std::io::BufWriter::with_capacity(1 << 16, output);
-    // Input read but not yet answered: complete lines and the start of the next one.
-    let mut pending: Vec<u8> = Vec::new();
-    loop {
-        output.flush()?;
-        let chunk = input.fill_buf()?;
-        let at_end = chunk.is_empty();
-        let read = chunk.len();
-        pending.extend_from_slice(chunk);
-        input.consume(read);
-        let mut start = 0;
-        loop {
-            let rest = pending.get(start..).unwrap_or_default();
-            let (line, next) = match rest.iter().position(|&b| b == b'\n') {
-                Some(i) => (rest.get(..i).unwrap_or_default(), start + i + 1),
-                // At the end of the input the last line needs no newline.
-                None if at_end && !rest.is_empty() => (rest, pending.len()),
-                None => break,
-            };
-            start = next;
-            let line =
-                std::str::from_utf8(line).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            if line.trim().is_empty() {
-                continue;
-            }
-            match handle_message(line) {
-                Some(reply) => writeln!(output, "{reply}")?,
-                None => return output.flush(),
-            }
-        }
-        pending.drain(..start);
-        if at_end {
-            return output.flush();
-        }
-    }
-}
+/// The server half of the protocol lives in [`crate::serve`].
+pub use crate::serve::serve;

@@ -861,6 +861,8 @@ mod tests {
             status: Status::Errored,
             mismatches: vec![],
             message: Some("garbage \u{1b}[31m\u{0}".to_string()),
+            compared: vec![],
+            not_given: vec![],
         };
         let x = junit("imp'l", &[r]);
         assert!(x.contains("name=\"corpus/p/&lt;1&gt;.json\""));

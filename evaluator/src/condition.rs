@@ -39,6 +39,22 @@ pub enum Family {
     Null,
 }
 
+impl Family {
+    /// The type the family reads request values as, in words.
+    pub fn value_type(self) -> &'static str {
+        match self {
+            Family::StringEquals | Family::StringEqualsIgnoreCase | Family::StringLike => "a string",
+            Family::Numeric(_) => "a number",
+            Family::Date(_) => "a date",
+            Family::Bool => "a boolean",
+            Family::Binary => "binary data",
+            Family::Ip => "an IP address",
+            Family::Arn => "an ARN",
+            Family::Null => "a key's presence",
+        }
+    }
+}
+
 /// A comparison for numeric and date operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Cmp {
@@ -223,12 +239,6 @@ impl Condition {
         Ok(Condition { operator, key: key.to_string(), key_lower: key.to_ascii_lowercase(), raw_values, values })
     }
 
-    /// Evaluates the entry against the request context: true only when it holds
-    /// for certain (see [`Condition::evaluate_tri`]).
-    pub fn evaluate(&self, ctx: &Context) -> bool {
-        self.evaluate_tri(ctx) == Tri::True
-    }
-
     /// Evaluates the entry, three-valued: [`Tri::Unknown`] when the answer depends on
     /// a request value the operator cannot read. An Allow statement needs `True`; a
     /// Deny statement fires on `True` or `Unknown` (when in doubt, deny).
@@ -263,6 +273,18 @@ impl Condition {
             None if op.negated => Tri::all(items),
             None => Tri::any(items),
         }
+    }
+
+    /// The request values of this entry's key that its operator cannot read (what
+    /// makes [`Condition::evaluate_tri`] unknown).
+    pub fn unreadable_request_values<'c>(&self, ctx: &'c Context) -> Vec<&'c str> {
+        let Some(present) = ctx.get(&self.key_lower) else { return Vec::new() };
+        present
+            .values
+            .iter()
+            .filter(|v| RequestValue::read(self.operator.family, v).is_none())
+            .map(String::as_str)
+            .collect()
     }
 
     /// For one request value: positive operators hold when some policy value matches;
@@ -622,14 +644,15 @@ mod tests {
     #[test]
     fn unreadable_request_value_never_matches() {
         let c = cond("NumericNotEquals", "s3:max-keys", &["10"]);
-        assert!(!c.evaluate(&ctx(&[("s3:max-keys", "abc")])));
-        assert!(c.evaluate(&ctx(&[("s3:max-keys", "11")])));
-        assert!(c.evaluate(&ctx(&[])));
+        assert_eq!(c.evaluate_tri(&ctx(&[("s3:max-keys", "abc")])), Tri::Unknown);
+        assert_eq!(c.unreadable_request_values(&ctx(&[("s3:max-keys", "abc")])), ["abc"]);
+        assert_eq!(c.evaluate_tri(&ctx(&[("s3:max-keys", "11")])), Tri::True);
+        assert_eq!(c.evaluate_tri(&ctx(&[])), Tri::True);
     }
 
     #[test]
     fn set_qualifiers_on_absent_keys() {
-        assert!(cond("ForAllValues:StringEquals", "aws:TagKeys", &["a"]).evaluate(&ctx(&[])));
-        assert!(!cond("ForAnyValue:StringEquals", "aws:TagKeys", &["a"]).evaluate(&ctx(&[])));
+        assert_eq!(cond("ForAllValues:StringEquals", "aws:TagKeys", &["a"]).evaluate_tri(&ctx(&[])), Tri::True);
+        assert_eq!(cond("ForAnyValue:StringEquals", "aws:TagKeys", &["a"]).evaluate_tri(&ctx(&[])), Tri::False);
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::context::{Context, ContextValue};
 use crate::decision::{Decision, Layer, Outcome};
-use crate::evaluate::{evaluate, evaluate_with_trace};
+use crate::evaluate::PreparedPolicySet;
 use crate::policy::{ParseOptions, Policy, PolicyType};
 use crate::principal::Principal;
 use crate::request::Request;
@@ -326,7 +326,8 @@ impl World {
             let mut set = self.policy_set(caller, &principal, &params.role_arn, &request.resource_account)?;
             set.resource_policy = role.trust_policy.clone();
             set.resource_is_trust = true;
-            let decision = if trace { evaluate_with_trace(&request, &set) } else { evaluate(&request, &set) };
+            let prepared = PreparedPolicySet::new(set);
+            let decision = prepared.decide(&request, trace);
             if !decision.is_allowed() {
                 return Err(StsError::AccessDenied { request: Box::new(request), decision });
             }
@@ -334,14 +335,14 @@ impl World {
             // must also be allowed by the caller's permissions policy; a trust policy
             // naming the caller's role does not stand in for it.
             if action == "sts:SetSourceIdentity" && (chained || !request.same_account()) {
-                let mut own = set.clone();
+                let mut own = prepared.set().clone();
                 own.resource_policy = None;
                 own.resource_is_trust = false;
                 let same_account = Request {
                     resource_account: request.principal.account().unwrap_or_default().to_string(),
                     ..request.clone()
                 };
-                let own_decision = evaluate(&same_account, &own);
+                let own_decision = PreparedPolicySet::new(own).evaluate(&same_account);
                 if !own_decision.is_allowed() {
                     return Err(StsError::AccessDenied { request: Box::new(same_account), decision: own_decision });
                 }

@@ -24,6 +24,7 @@
 
 const readline = require('readline');
 const path = require('path');
+const { arnParts, withPrincipalKeys } = require('../lib/principal-keys');
 
 let sim;
 let policyLib;
@@ -54,56 +55,9 @@ function policyObject(doc) {
   return doc;
 }
 
-/** Parses an ARN into its six components, or null. */
-function arnParts(arn) {
-  if (typeof arn !== 'string' || !arn.startsWith('arn:')) return null;
-  const parts = arn.split(':');
-  if (parts.length < 6) return null;
-  return [parts[0], parts[1], parts[2], parts[3], parts[4], parts.slice(5).join(':')];
-}
-
-/** The principal keys CASE-FORMAT.md says the implementation derives. */
-function principalKeys(principal) {
-  const p = arnParts(principal);
-  if (!p) return {};
-  const [, partition, service, , account, resource] = p;
-  const keys = {};
-  if (service === 'iam' && resource === 'root') {
-    keys['aws:PrincipalArn'] = principal;
-    keys['aws:PrincipalAccount'] = account;
-    keys['aws:PrincipalType'] = 'Account';
-    keys['aws:userid'] = account;
-  } else if (service === 'iam' && resource.startsWith('user/')) {
-    keys['aws:PrincipalArn'] = principal;
-    keys['aws:PrincipalAccount'] = account;
-    keys['aws:PrincipalType'] = 'User';
-    keys['aws:username'] = resource.split('/').pop();
-  } else if (service === 'sts' && resource.startsWith('assumed-role/')) {
-    const [, role] = resource.split('/');
-    keys['aws:PrincipalArn'] = `arn:${partition}:iam::${account}:role/${role}`;
-    keys['aws:PrincipalAccount'] = account;
-    keys['aws:PrincipalType'] = 'AssumedRole';
-  } else if (service === 'sts' && resource.startsWith('federated-user/')) {
-    keys['aws:PrincipalArn'] = principal;
-    keys['aws:PrincipalAccount'] = account;
-    keys['aws:PrincipalType'] = 'FederatedUser';
-    keys['aws:userid'] = `${account}:${resource.slice('federated-user/'.length)}`;
-  }
-  return keys;
-}
-
 /** The request context: strings or arrays of strings, principal keys added unless set. */
 function contextFor(principal, context) {
-  const out = {};
-  const seen = new Set();
-  for (const [k, v] of Object.entries(context || {})) {
-    out[k] = Array.isArray(v) ? v.map(String) : String(v);
-    seen.add(k.toLowerCase());
-  }
-  for (const [k, v] of Object.entries(principalKeys(principal))) {
-    if (!seen.has(k.toLowerCase())) out[k] = v;
-  }
-  return out;
+  return withPrincipalKeys(principal, context, (v) => (Array.isArray(v) ? v.map(String) : String(v)));
 }
 
 /** The resource's account: resourceAccount, else the ARN's account, else the caller's. */
@@ -383,7 +337,10 @@ async function handle(line) {
     case 'start':
       return {
         implementation: { name: '@cloud-copilot/iam-simulate', version: simVersion, language: 'typescript' },
-        supports: ['evaluate', 'parse']
+        supports: ['evaluate', 'parse'],
+        // deniedBy and errorKind are given where iam-simulate's answer determines them
+        // and left out otherwise: the runner compares only what is given.
+        givenFieldsOnly: true
       };
     case 'stop':
       return null;
