@@ -71,11 +71,6 @@ impl Layer {
         Layer::SessionPolicy,
     ];
 
-    /// Looks a layer up by its case-file name.
-    pub fn from_name(name: &str) -> Option<Layer> {
-        Layer::ALL.into_iter().find(|l| l.name() == name)
-    }
-
     fn explicit_phrase(self) -> &'static str {
         match self {
             Layer::Scp => "with an explicit deny in a service control policy",
