@@ -717,7 +717,9 @@ impl StatementModel {
         let effect = if self.is_deny() { "Deny" } else { "Allow" };
         m.insert("Effect".into(), Value::String(effect.into()));
         if ty.is_resource_based() {
-            let key = if self.principal.negated() && ty == PolicyType::Resource { "NotPrincipal" } else { "Principal" };
+            // NotPrincipal only with Deny (an Allow with it is invalid, NotPrincipal page).
+            let negated = self.principal.negated() && ty == PolicyType::Resource && self.is_deny();
+            let key = if negated { "NotPrincipal" } else { "Principal" };
             m.insert(key.into(), self.principal.render(ty, style));
         }
         let actions: Vec<String> = if self.actions.0.is_empty() {

@@ -88,6 +88,12 @@ impl Layer {
         }
     }
 
+    /// The policy type in words (`role trust policy`), as the access-denied messages
+    /// name it.
+    pub fn noun(self) -> &'static str {
+        self.implicit_noun()
+    }
+
     fn implicit_noun(self) -> &'static str {
         match self {
             Layer::Scp => "service control policy",
@@ -201,6 +207,8 @@ pub enum Rule {
     Boundary,
     /// R6.9: session policies.
     SessionPolicies,
+    /// R6.7 to R6.9 together: the caller's own policies allow.
+    CallerPolicies,
 }
 
 impl Rule {
@@ -219,6 +227,7 @@ impl Rule {
             Rule::IdentityPolicies => "R6.7",
             Rule::Boundary => "R6.8",
             Rule::SessionPolicies => "R6.9",
+            Rule::CallerPolicies => "R6.7-R6.9",
         }
     }
 
@@ -237,6 +246,7 @@ impl Rule {
             Rule::IdentityPolicies => "identity-based policies",
             Rule::Boundary => "permissions boundary",
             Rule::SessionPolicies => "session policies",
+            Rule::CallerPolicies => "the caller's policies",
         }
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::context::{Context, ContextValue};
 use crate::decision::{Decision, Layer, Outcome};
-use crate::evaluate::PreparedPolicySet;
+use crate::evaluate::{PolicyLabel, PolicySlot, PreparedPolicySet};
 use crate::policy::{ParseOptions, Policy, PolicyType};
 use crate::principal::Principal;
 use crate::request::Request;
@@ -63,6 +63,9 @@ pub struct Session {
     pub chained: bool,
     /// The session duration in seconds.
     pub duration_seconds: i64,
+    /// What each of `session_policies` is: the inline `Policy` parameter, then the
+    /// `PolicyArns`, for traces.
+    pub session_policy_labels: Vec<PolicyLabel>,
 }
 
 impl Session {
@@ -234,6 +237,14 @@ pub fn validate(params: &AssumeRoleParams) -> Result<(), StsError> {
     Ok(())
 }
 
+/// The labels of a session's policies, in the order they are kept: the inline
+/// `Policy` parameter, then each of `PolicyArns`.
+fn session_labels(params: &AssumeRoleParams) -> Vec<PolicyLabel> {
+    let inline = params.policy.as_ref().map(|_| PolicyLabel::InlineSessionPolicy);
+    let managed = params.policy_arns.iter().map(|arn| PolicyLabel::Managed { arn: arn.clone() });
+    inline.into_iter().chain(managed).collect()
+}
+
 impl World {
     /// Runs an AssumeRole call by `caller`.
     pub fn assume_role(&self, caller: &Caller<'_>, params: &AssumeRoleParams, trace: bool) -> Result<Issued, StsError> {
@@ -326,6 +337,7 @@ impl World {
             let mut set = self.policy_set(caller, &principal, &params.role_arn, &request.resource_account)?;
             set.resource_policy = role.trust_policy.clone();
             set.resource_is_trust = true;
+            set.set_label(PolicySlot::Resource, PolicyLabel::TrustPolicy { role: params.role_arn.clone() });
             let prepared = PreparedPolicySet::new(set);
             let decision = prepared.decide(&request, trace);
             if !decision.is_allowed() {
@@ -379,6 +391,7 @@ impl World {
             transitive_tag_keys: transitive,
             chained,
             duration_seconds: duration,
+            session_policy_labels: session_labels(params),
         };
         Ok(Issued { session, request, decision })
     }

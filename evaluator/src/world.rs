@@ -187,6 +187,9 @@ pub struct World {
     pub resources: HashMap<String, Resource>,
     /// The organization, if any.
     pub organization: Option<Organization>,
+    /// The names of each user's, group's and role's inline policies (by owner ARN), in
+    /// the order of its `inline_policies`; traces name inline policies by them.
+    pub inline_policy_names: HashMap<String, Vec<String>>,
 }
 
 fn account_of(arn: &str) -> Option<&str> {
@@ -378,8 +381,7 @@ impl World {
     /// What each policy of [`World::policy_set`] is, in the same order: inline
     /// policies by owner, managed policies and boundaries by ARN, the resource's
     /// policy, and each SCP and RCP by the root, OU or account it is attached to.
-    /// Session policies keep their place (the session does not record its
-    /// `PolicyArns`).
+    /// Session policies as the session recorded them (inline, then `PolicyArns`).
     pub fn policy_labels(
         &self,
         caller: &Caller<'_>,
@@ -390,8 +392,9 @@ impl World {
         let mut identity: Vec<PolicyLabel> = Vec::new();
         let mut boundary = None;
         let mut own = |owner: Owner, owner_arn: &str, inline: usize, managed: &[String]| {
-            identity.extend((1..=inline).map(|i| PolicyLabel::Inline {
-                name: i.to_string(),
+            let names = self.inline_policy_names.get(owner_arn);
+            identity.extend((0..inline).map(|i| PolicyLabel::Inline {
+                name: names.and_then(|n| n.get(i)).cloned().unwrap_or_else(|| (i + 1).to_string()),
                 owner,
                 owner_arn: owner_arn.to_string(),
             }));
@@ -420,6 +423,10 @@ impl World {
         }
         let mut labels: BTreeMap<PolicySlot, PolicyLabel> =
             identity.into_iter().enumerate().map(|(i, l)| (PolicySlot::Identity(i), l)).collect();
+        if let Caller::Session(s) = caller {
+            let session = s.session_policy_labels.iter().cloned().enumerate();
+            labels.extend(session.map(|(i, l)| (PolicySlot::Session(i), l)));
+        }
         if let Some(arn) = boundary.filter(|b| self.policies.contains_key(b)) {
             labels.insert(PolicySlot::Boundary, PolicyLabel::Managed { arn });
         }
