@@ -196,6 +196,11 @@ pub enum TypedValue {
     Net(IpNet),
     /// Null: `true` means "the key must be absent".
     Null(bool),
+    /// A `Numeric*` value that is not a number. No AWS page says IAM rejects such a
+    /// policy (Access Analyzer only warns, "Type mismatch number"), so it is accepted;
+    /// comparing with it is unknown: an Allow never matches on it, a Deny applies
+    /// (when in doubt, deny). corpus/parse/097.
+    Unreadable,
 }
 
 /// One operator-key entry of a condition block.
@@ -293,8 +298,20 @@ impl Condition {
         let Some(read) = RequestValue::read(self.operator.family, request_value) else {
             return Tri::Unknown;
         };
-        let any = self.values.iter().any(|v| value_matches(v, &read, self.operator.family, ctx));
-        Tri::from(any != self.operator.negated)
+        let family = self.operator.family;
+        let any = if self.values.iter().any(|v| value_matches(v, &read, family, ctx)) {
+            Tri::True
+        } else if matches!(family, Family::Numeric(_)) && self.values.contains(&TypedValue::Unreadable) {
+            // No value matched, and one could not be compared at all.
+            Tri::Unknown
+        } else {
+            Tri::False
+        };
+        if self.operator.negated {
+            !any
+        } else {
+            any
+        }
     }
 }
 
@@ -316,6 +333,19 @@ impl From<bool> for Tri {
             Tri::True
         } else {
             Tri::False
+        }
+    }
+}
+
+impl std::ops::Not for Tri {
+    type Output = Tri;
+
+    /// Negation: unknown stays unknown.
+    fn not(self) -> Tri {
+        match self {
+            Tri::True => Tri::False,
+            Tri::False => Tri::True,
+            Tri::Unknown => Tri::Unknown,
         }
     }
 }
@@ -481,7 +511,7 @@ fn read_policy_value(op: &Operator, raw: &str, variables: bool) -> Result<TypedV
         Family::StringEqualsIgnoreCase => TypedValue::Folded(raw.to_lowercase()),
         Family::StringLike => TypedValue::Like(Glob::new(raw, false)),
         Family::Arn => TypedValue::Arn(ArnPattern::new(raw)),
-        Family::Numeric(_) => TypedValue::Number(parse_number(raw).ok_or_else(|| bad("a number"))?),
+        Family::Numeric(_) => parse_number(raw).map_or(TypedValue::Unreadable, TypedValue::Number),
         Family::Date(_) => TypedValue::Date(parse_date(raw).ok_or_else(|| bad("an ISO 8601 date or epoch seconds"))?),
         Family::Bool => TypedValue::Bool(parse_bool(raw).ok_or_else(|| bad("true or false"))?),
         Family::Binary => TypedValue::Binary(

@@ -172,7 +172,6 @@ fn set_qualifiers(#[case] op: &str, #[case] values: &[&str], #[case] request: Op
 }
 
 #[rstest]
-#[case("NumericLessThan", "abc")]
 #[case("DateGreaterThan", "notadate")]
 #[case("IpAddress", "300.1.1.1")]
 #[case("BinaryEquals", "***")]
@@ -180,6 +179,30 @@ fn set_qualifiers(#[case] op: &str, #[case] values: &[&str], #[case] request: Op
 #[case("Null", "perhaps")]
 fn policy_values_the_operator_cannot_read_are_parse_errors(#[case] op: &str, #[case] value: &str) {
     assert!(Condition::new(Operator::parse(op).unwrap(), "k", vec![value.to_string()], true).is_err());
+}
+
+/// A Numeric value that is not a number is accepted (no AWS page says IAM rejects it,
+/// corpus/parse/097) and makes the comparison unknown: never true for an Allow, and a
+/// Deny applies. A readable value beside it still decides.
+#[rstest]
+#[case("NumericLessThan", &["abc"], "5", Tri::Unknown)]
+#[case("NumericNotEquals", &["abc"], "5", Tri::Unknown)]
+#[case("NumericLessThan", &["abc", "10"], "5", Tri::True)]
+#[case("NumericLessThan", &["abc", "1"], "5", Tri::Unknown)]
+#[case("NumericGreaterThanIfExists", &["abc"], "5", Tri::Unknown)]
+fn numeric_values_that_are_not_numbers_are_unknown(
+    #[case] op: &str,
+    #[case] values: &[&str],
+    #[case] request: &str,
+    #[case] expected: Tri,
+) {
+    let c = Condition::new(Operator::parse(op).unwrap(), "k", values.iter().map(|v| v.to_string()).collect(), true)
+        .unwrap();
+    let mut ctx = Context::new();
+    ctx.insert("k", ContextValue::single(request.to_string()));
+    assert_eq!(c.evaluate_tri(&ctx), expected);
+    // An absent key is decided as for any other value (R3.3).
+    assert_eq!(c.evaluate_tri(&Context::new()), Tri::from(op.ends_with("IfExists") || op.contains("Not")));
 }
 
 #[test]
@@ -254,12 +277,15 @@ proptest! {
     fn negation_is_the_complement(op_i in 0usize..8, policy in small_value(), request in small_value()) {
         let op = POSITIVE[op_i];
         let pos = Condition::new(Operator::parse(op).unwrap(), "k", vec![policy.clone()], true);
-        let neg = Condition::new(Operator::parse(&negation(op)).unwrap(), "k", vec![policy], true);
+        let neg = Condition::new(Operator::parse(&negation(op)).unwrap(), "k", vec![policy.clone()], true);
         if let (Ok(p), Ok(n)) = (pos, neg) {
             let mut ctx = Context::new();
             ctx.insert("k", ContextValue::single(request.clone()));
             let readable = match op {
-                "NumericEquals" => iam_evaluator::condition::parse_number(&request).is_some(),
+                "NumericEquals" => {
+                    iam_evaluator::condition::parse_number(&request).is_some()
+                        && iam_evaluator::condition::parse_number(&policy).is_some()
+                }
                 "DateEquals" => iam_evaluator::condition::parse_date(&request).is_some(),
                 "IpAddress" => request.parse::<std::net::IpAddr>().is_ok(),
                 "ArnLike" | "ArnEquals" => iam_evaluator::pattern::arn_components(&request).is_some(),
