@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::case::{Case, EvaluateStep, Expect, Step};
+use crate::case::{Action, Case, EvaluateStep, Expect, Step};
 use crate::gen::{self, paired::PairedCase, EvalModel};
 use crate::protocol::External;
 use crate::runner::{CaseOutcome, Implementation};
@@ -54,20 +54,7 @@ pub fn generate_case(seed: u64, index: u64) -> Case {
 }
 
 fn case_of(step: EvaluateStep, description: String, sources: Vec<String>) -> Case {
-    Case {
-        description,
-        sources,
-        tags: Vec::new(),
-        world: None,
-        steps: vec![Step {
-            evaluate: Some(step),
-            request: None,
-            assume_role: None,
-            parse: None,
-            save_as: None,
-            expect: Expect::default(),
-        }],
-    }
+    Case { description, sources, tags: Vec::new(), world: None, steps: vec![Step::new(Action::Evaluate(step))] }
 }
 
 // ---------------------------------------------------------------------------------
@@ -112,7 +99,7 @@ fn first_result(results: Vec<crate::case::StepResult>) -> Answer {
 fn oracle(case: &Case) -> Answer {
     match crate::reference::run_case(case, false) {
         Ok(steps) => first_result(steps.into_iter().map(|s| s.result).collect()),
-        Err(e) => Answer::Errored(e),
+        Err(e) => Answer::Errored(e.to_string()),
     }
 }
 
@@ -444,14 +431,18 @@ fn slug(text: &str) -> String {
 const EXAMPLES_PER_CLASS: usize = 3;
 
 /// Runs `cases` random cases from `seed` against `command`; writes disagreements
-/// into `out_dir`. Returns true when no disagreement was found.
+/// into `out_dir/cases/`, with `out_dir/summary.json`. Returns true when no disagreement
+/// was found.
 pub fn run(command: &str, cases: u64, seed: u64, out_dir: &Path) -> Result<bool, String> {
-    let mut imp = External::start(command, Duration::from_secs(20))?;
+    let mut imp = External::start(command, Duration::from_secs(20)).map_err(|e| e.to_string())?;
     if !imp.supports().iter().any(|s| s == "evaluate") {
         return Err(format!("\"{command}\" does not support evaluate steps"));
     }
     let name = imp.info().name;
-    std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+    // The disagreements go to OUT/cases/ and the summary to OUT/summary.json, so that
+    // `run OUT/cases` reads case files only.
+    let cases_dir = out_dir.join("cases");
+    std::fs::create_dir_all(&cases_dir).map_err(|e| format!("{}: {e}", cases_dir.display()))?;
 
     let mut agreements = 0u64;
     let mut decision_disagreements = 0u64;
@@ -492,7 +483,7 @@ pub fn run(command: &str, cases: u64, seed: u64, out_dir: &Path) -> Result<bool,
                     x.show()
                 );
                 *by_pair.entry(pair.clone()).or_default() += 1;
-                let Some(step) = case.steps.first().and_then(|s| s.evaluate.clone()) else { continue };
+                let Some(step) = case.steps.first().and_then(|s| s.evaluate().cloned()) else { continue };
                 let (small, calls) = shrink(&mut imp, &step, &verdict);
                 shrink_calls += calls;
                 let feats: Vec<String> = features(&small).into_iter().filter(|f| !f.starts_with("context:")).collect();
@@ -501,7 +492,7 @@ pub fn run(command: &str, cases: u64, seed: u64, out_dir: &Path) -> Result<bool,
                 class.count += 1;
                 let canonical = serde_json::to_string(&small).unwrap_or_default();
                 if class.files.len() < EXAMPLES_PER_CLASS && class.seen.insert(canonical) {
-                    let file = write_disagreement(out_dir, &name, seed, index, small, o, x, is_decision)?;
+                    let file = write_disagreement(&cases_dir, &name, seed, index, small, o, x, is_decision)?;
                     class.files.push(file);
                 }
             }
@@ -643,7 +634,10 @@ mod tests {
     #[test]
     fn generated_cases_are_valid_case_files() {
         for i in 0..200 {
-            let text = serde_json::to_string(&generate_case(3, i)).unwrap();
+            // Generated cases carry no expectation; a case file needs one.
+            let mut case = generate_case(3, i);
+            case.steps[0].expect.decision = Some("allowed".to_string());
+            let text = serde_json::to_string(&case).unwrap();
             crate::runner::parse_case(&text).unwrap();
         }
     }

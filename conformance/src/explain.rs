@@ -216,3 +216,100 @@ pub fn render_json(request: &Request, decision: &Decision) -> Value {
         "policies": policies,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iam_evaluator::evaluate::{PolicyLabel, PolicySlot, PreparedPolicySet};
+    use iam_evaluator::{Context, ContextValue, Policy, PolicySet, PolicyType, Principal};
+
+    const FROM_OFFICE: &str = r#"{"Version":"2012-10-17","Statement":[
+        {"Sid":"FromTheOffice","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*",
+         "Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}},
+        {"Sid":"FewKeys","Effect":"Allow","Action":"s3:ListBucket","Resource":"*",
+         "Condition":{"NumericLessThan":{"s3:max-keys":"10"}}},
+        {"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"}]}"#;
+
+    fn explained(action: &str, context: &[(&str, &str)]) -> (String, Value) {
+        let policy = Policy::parse(FROM_OFFICE, PolicyType::Identity).unwrap();
+        let mut set = PolicySet { identity: vec![policy], ..PolicySet::default() };
+        set.set_label(
+            PolicySlot::Identity(0),
+            PolicyLabel::Managed { arn: "arn:aws:iam::111122223333:policy/office".into() },
+        );
+        let mut ctx = Context::new();
+        for (k, v) in context {
+            ctx.insert(k, ContextValue::single(*v));
+        }
+        let caller = Principal::parse("arn:aws:iam::111122223333:user/alice").unwrap();
+        let request = Request::new(caller, action, "arn:aws:s3:::b/k", None, ctx);
+        let decision = PreparedPolicySet::new(set).evaluate_with_trace(&request);
+        (render(&request, &decision), render_json(&request, &decision))
+    }
+
+    #[test]
+    fn requests_that_differ_only_in_context_explain_differently() {
+        let (inside, inside_json) = explained("s3:GetObject", &[("aws:SourceIp", "203.0.113.7")]);
+        let (absent, absent_json) = explained("s3:GetObject", &[]);
+        assert_ne!(inside, absent);
+        assert!(
+            inside.contains("IpAddress aws:SourceIp: policy [\"203.0.113.0/24\"], request [\"203.0.113.7\"] => true")
+        );
+        assert!(absent.contains("IpAddress aws:SourceIp: policy [\"203.0.113.0/24\"], key absent => false"));
+        assert!(inside.contains("decision: allowed") && absent.contains("decision: implicitDeny"));
+        let condition = |j: &Value| j["policies"][0]["statements"][0]["conditions"][0].clone();
+        assert_eq!(condition(&inside_json)["result"], "true");
+        assert_eq!(condition(&absent_json)["keyPresent"], false);
+        assert_eq!(condition(&absent_json)["requestValues"], Value::Null);
+    }
+
+    #[test]
+    fn an_unreadable_value_is_unknown_with_the_reason() {
+        let (text, json) = explained("s3:ListBucket", &[("s3:max-keys", "many")]);
+        assert!(
+            text.contains("=> unknown (\"many\" cannot be read as a number), counted as not holding in an Allow"),
+            "{text}"
+        );
+        let c = &json["policies"][0]["statements"][1]["conditions"][0];
+        assert_eq!(c["result"], "unknown");
+        assert_eq!(c["holds"], false);
+    }
+
+    #[test]
+    fn the_evidence_names_policies_patterns_and_steps() {
+        let (text, json) = explained("s3:GetObject", &[("aws:SourceIp", "198.51.100.1")]);
+        assert!(text.contains("managed policy arn:aws:iam::111122223333:policy/office [identityPolicy]"), "{text}");
+        assert!(text.contains("statement \"FromTheOffice\" (Allow): does not match"), "{text}");
+        assert!(text.contains("Action matches (pattern \"s3:GetObject\")"), "{text}");
+        assert!(text.contains("Resource matches (pattern \"arn:aws:s3:::b/*\")"), "{text}");
+        assert!(text.contains("R6.2 explicit deny: no Deny statement matches"), "{text}");
+        assert!(
+            text.contains("R6.7 identity-based policies: no identity-based policy allows the action => implicitDeny")
+        );
+        assert!(text.contains("aws:principalarn = \"arn:aws:iam::111122223333:user/alice\" (derived)"), "{text}");
+        assert!(text.contains("aws:sourceip = \"198.51.100.1\"\n"), "{text}");
+        let context = json["request"]["context"].as_array().unwrap();
+        let derived = |key: &str| context.iter().find(|c| c["key"] == key).map(|c| c["derived"].clone());
+        assert_eq!(derived("aws:principalarn"), Some(Value::Bool(true)));
+        assert_eq!(derived("aws:username"), Some(Value::Bool(true)));
+        assert_eq!(derived("aws:sourceip"), Some(Value::Bool(false)));
+        assert_eq!(json["steps"][0]["rule"], "R6.2");
+        assert_eq!(json["steps"][0]["name"], "explicit deny");
+        assert_eq!(json["policies"][0]["label"], "managed policy arn:aws:iam::111122223333:policy/office");
+        // The index rules out the EC2 statement for an S3 action, and says so.
+        let skipped = &json["policies"][0]["statements"][2]["action"];
+        assert_eq!(skipped["matched"], false);
+        assert!(skipped["note"].as_str().is_some_and(|n| n.contains("action index")), "{skipped}");
+        assert!(text.contains("statement #3 (Allow): does not match"), "{text}");
+    }
+
+    #[test]
+    fn the_root_users_path_is_shown_as_such() {
+        let caller = Principal::parse("arn:aws:iam::111122223333:root").unwrap();
+        let request = Request::new(caller, "s3:GetObject", "arn:aws:s3:::b/k", None, Context::new());
+        let decision = iam_evaluator::evaluate_with_trace(&request, &PolicySet::default());
+        let text = render(&request, &decision);
+        assert!(text.contains("R6.1 root user: the account's root user has full access"), "{text}");
+        assert!(text.contains("decision: allowed"));
+    }
+}

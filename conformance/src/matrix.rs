@@ -150,7 +150,7 @@ fn run_peer(peer: &Peer, files: &[PathBuf], timeout: Duration) -> Result<Column,
     let mut imp = External::start(&peer.command, timeout).map_err(|reason| Absent {
         name: peer.name.clone(),
         command: peer.command.clone(),
-        reason,
+        reason: reason.to_string(),
     })?;
     let reports = files.iter().map(|f| runner::run_file(&mut imp, f)).collect();
     Ok(Column {
@@ -165,7 +165,7 @@ fn run_peer(peer: &Peer, files: &[PathBuf], timeout: Duration) -> Result<Column,
 /// Runs the reference and every peer over the case files (the peers in parallel
 /// threads, each its own child process).
 pub fn collect(paths: &[PathBuf], peers: &[Peer], timeout: Duration) -> Result<Matrix, String> {
-    let files = runner::collect_case_files(paths)?;
+    let files = runner::collect_case_files(paths).map_err(|e| e.to_string())?;
     let mut cases = BTreeMap::new();
     for f in &files {
         if let Ok(c) = runner::load_case(f) {

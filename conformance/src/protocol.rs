@@ -1,4 +1,4 @@
-//! The harness protocol of CASE-FORMAT.md: JSON lines over stdin and stdout.
+//! The harness protocol of docs/CASE-FORMAT.md: JSON lines over stdin and stdout.
 //! [`External`] drives another implementation as a child process; [`serve`] (in
 //! [`crate::serve`]) puts the reference evaluator behind the same protocol.
 
@@ -11,6 +11,47 @@ use serde_json::{json, Value};
 
 use crate::case::{Case, StepResult};
 use crate::runner::{CaseOutcome, Implementation, ImplementationInfo};
+
+/// Why talking to an external implementation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ProtocolError {
+    /// The command could not be started.
+    #[error("cannot start \"{command}\": {source}")]
+    Spawn {
+        /// The shell command.
+        command: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The child process has no stdin or stdout pipe.
+    #[error("the implementation has no {0} pipe")]
+    NoPipe(&'static str),
+    /// The start handshake failed.
+    #[error("\"{command}\" did not answer the start message: {cause}")]
+    Handshake {
+        /// The shell command.
+        command: String,
+        /// What went wrong.
+        cause: Box<ProtocolError>,
+    },
+    /// The implementation exited or closed its pipes.
+    #[error("{0}")]
+    Gone(String),
+    /// A line that is not JSON (shown with control characters escaped).
+    #[error("the implementation printed a line that is not JSON ({error}): {line}")]
+    NotJson {
+        /// The JSON error.
+        error: String,
+        /// The start of the line.
+        line: String,
+    },
+    /// No answer in time.
+    #[error("no answer within {0:?}")]
+    Timeout(Duration),
+    /// A message to a stopped implementation.
+    #[error("the implementation is not running")]
+    NotRunning,
+}
 
 /// An implementation run as a child process (`sh -c CMD`).
 pub struct External {
@@ -33,13 +74,15 @@ struct Running {
 
 impl Running {
     /// Why the implementation stopped talking: its exit status when it has one.
-    fn gone(&mut self) -> String {
+    fn gone(&mut self) -> ProtocolError {
         let deadline = Instant::now() + Duration::from_millis(500);
         loop {
             match self.child.try_wait() {
-                Ok(Some(status)) => return format!("the implementation exited ({status})"),
+                Ok(Some(status)) => return ProtocolError::Gone(format!("the implementation exited ({status})")),
                 Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
-                _ => return "the implementation exited or closed its stdin and stdout".to_string(),
+                _ => {
+                    return ProtocolError::Gone("the implementation exited or closed its stdin and stdout".to_string())
+                }
             }
         }
     }
@@ -70,7 +113,7 @@ impl Drop for External {
 
 impl External {
     /// Starts `command` and performs the `start` handshake.
-    pub fn start(command: &str, timeout: Duration) -> Result<External, String> {
+    pub fn start(command: &str, timeout: Duration) -> Result<External, ProtocolError> {
         let mut ext = External {
             command: command.to_string(),
             timeout,
@@ -84,14 +127,15 @@ impl External {
         Ok(ext)
     }
 
-    fn spawn(&mut self) -> Result<(), String> {
+    fn spawn(&mut self) -> Result<(), ProtocolError> {
         let mut command = Command::new("sh");
         command.arg("-c").arg(&self.command).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let mut child = command.spawn().map_err(|e| format!("cannot start \"{}\": {e}", self.command))?;
-        let mut stdin = child.stdin.take().ok_or("no stdin")?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut child =
+            command.spawn().map_err(|source| ProtocolError::Spawn { command: self.command.clone(), source })?;
+        let mut stdin = child.stdin.take().ok_or(ProtocolError::NoPipe("stdin"))?;
+        let stdout = child.stdout.take().ok_or(ProtocolError::NoPipe("stdout"))?;
         let (to_stdin, from_runner) = channel::<String>();
         std::thread::spawn(move || {
             for line in from_runner {
@@ -118,7 +162,7 @@ impl External {
             Ok(r) => r,
             Err(e) => {
                 self.stop();
-                return Err(format!("\"{}\" did not answer the start message: {e}", self.command));
+                return Err(ProtocolError::Handshake { command: self.command.clone(), cause: Box::new(e) });
             }
         };
         if let Some(info) = reply.get("implementation") {
@@ -151,8 +195,8 @@ impl External {
         }
     }
 
-    fn exchange(&mut self, message: &Value) -> Result<Value, String> {
-        let p = self.proc.as_mut().ok_or("the implementation is not running")?;
+    fn exchange(&mut self, message: &Value) -> Result<Value, ProtocolError> {
+        let p = self.proc.as_mut().ok_or(ProtocolError::NotRunning)?;
         if p.stdin.send(message.to_string()).is_err() {
             return Err(p.gone());
         }
@@ -170,10 +214,10 @@ impl External {
                             .take(200)
                             .map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() })
                             .collect();
-                        format!("the implementation printed a line that is not JSON ({e}): {shown}")
+                        ProtocolError::NotJson { error: e.to_string(), line: shown }
                     });
                 }
-                Err(RecvTimeoutError::Timeout) => return Err(format!("no answer within {:?}", self.timeout)),
+                Err(RecvTimeoutError::Timeout) => return Err(ProtocolError::Timeout(self.timeout)),
                 Err(RecvTimeoutError::Disconnected) => return Err(p.gone()),
             }
         }
@@ -202,15 +246,16 @@ impl Implementation for External {
         }
         self.seq += 1;
         let seq = self.seq;
-        let reply = serde_json::to_value(case)
-            .map_err(|e| e.to_string())
-            .and_then(|c| self.exchange(&json!({"cmd": "run", "seq": seq, "case": c})));
-        let reply = match reply {
+        let message = match serde_json::to_value(case) {
+            Ok(c) => json!({"cmd": "run", "seq": seq, "case": c}),
+            Err(e) => return CaseOutcome::Errored(format!("the case cannot be sent: {e}")),
+        };
+        let reply = match self.exchange(&message) {
             Ok(r) => r,
             Err(e) => {
                 // A crashed, hung or garbled implementation is restarted for the next case.
                 self.stop();
-                return CaseOutcome::Errored(e);
+                return CaseOutcome::Errored(e.to_string());
             }
         };
         if reply.get("seq").and_then(Value::as_u64) != Some(seq) {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::case::{Case, Expect, StepResult};
+use crate::case_error::{CaseError, Cause};
 
 /// Who an implementation is (the protocol's `implementation` object).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -80,6 +81,9 @@ pub struct CaseReport {
     pub description: String,
     /// Tags.
     pub tags: Vec<String>,
+    /// Where the expected outcome comes from.
+    #[serde(default)]
+    pub sources: Vec<String>,
     /// The verdict.
     pub status: Status,
     /// Mismatches, for a failure.
@@ -140,6 +144,21 @@ pub fn compare_fields(step: usize, expect: &Expect, actual: &Expect, given_only:
         check("session.arn", s(&es.arn), s(&as_.arn));
         check("session.durationSeconds", es.duration_seconds.map(Into::into), as_.duration_seconds.map(Into::into));
         check("session.chained", es.chained.map(Into::into), as_.chained.map(Into::into));
+        check("session.principalType", s(&es.principal_type), s(&as_.principal_type));
+        check("session.userId", s(&es.user_id), s(&as_.user_id));
+        check("session.sourceIdentity", s(&es.source_identity), s(&as_.source_identity));
+        check("session.mfa", es.mfa.map(Into::into), as_.mfa.map(Into::into));
+        let tags = |t: &Option<std::collections::BTreeMap<String, String>>| {
+            t.as_ref()
+                .map(|m| serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect()))
+        };
+        check("session.tags", tags(&es.tags), tags(&as_.tags));
+    }
+    if let Some(ei) = &expect.identity {
+        let ai = actual.identity.clone().unwrap_or_default();
+        check("identity.arn", s(&ei.arn), s(&ai.arn));
+        check("identity.account", s(&ei.account), s(&ai.account));
+        check("identity.userId", s(&ei.user_id), s(&ai.user_id));
     }
     out
 }
@@ -216,39 +235,53 @@ pub fn judge_with(case: &Case, outcome: &CaseOutcome, given_only: bool) -> Judge
     }
 }
 
-/// Reads a case file; the error names the file and the JSON location.
-pub fn load_case(path: &Path) -> Result<Case, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    parse_case(&text).map_err(|e| format!("{}: {e}", path.display()))
+/// Reads a case file; the error names the file and the place in it.
+pub fn load_case(path: &Path) -> Result<Case, CaseError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| CaseError::new(Cause::Read(e)).in_file(&shown))?;
+    parse_case(&text).map_err(|e| e.in_file(shown))
 }
 
-/// Parses case text.
-pub fn parse_case(text: &str) -> Result<Case, String> {
-    let case: Case =
-        serde_json::from_str(text).map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))?;
-    for (i, step) in case.steps.iter().enumerate() {
-        step.kind().map_err(|e| format!("step {}: {e}", i + 1))?;
-    }
+/// Parses case text: its JSON shape, then the load-time checks of [`crate::validate`].
+pub fn parse_case(text: &str) -> Result<Case, CaseError> {
+    let case: Case = match serde_json::from_str(text) {
+        Ok(case) => case,
+        Err(e) => {
+            // A step is read as one of its kinds, so a step without (or with several)
+            // action keys fails the typed read; the load-time checks locate it better.
+            let tree = serde_json::from_str::<serde_json::Value>(text).ok();
+            if let Some(Err(l)) = tree.as_ref().map(crate::validate::check) {
+                if matches!(l.problem, crate::validate::Problem::NoAction | crate::validate::Problem::SeveralActions(_))
+                {
+                    return Err(CaseError::located(text, l));
+                }
+            }
+            return Err(CaseError::syntax(&e));
+        }
+    };
     if case.sources.is_empty() {
-        return Err("a case needs at least one source".to_string());
+        return Err(CaseError::new(Cause::NoSource));
     }
     if case.steps.is_empty() {
-        return Err("a case needs at least one step".to_string());
+        return Err(CaseError::new(Cause::NoStep));
     }
+    let tree: serde_json::Value = serde_json::from_str(text).map_err(|e| CaseError::syntax(&e))?;
+    crate::validate::check(&tree).map_err(|l| CaseError::located(text, l))?;
     Ok(case)
 }
 
 /// Every `.json` case file under the given files and folders, sorted. Folders named
 /// `schema`, `managed` and `fuzz` hold other data and are skipped.
-pub fn collect_case_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub fn collect_case_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CaseError> {
     let mut out = Vec::new();
     for p in paths {
+        let shown = p.display().to_string();
         if p.is_dir() {
-            walk(p, &mut out).map_err(|e| format!("{}: {e}", p.display()))?;
+            walk(p, &mut out).map_err(|e| CaseError::new(Cause::Read(e)).in_file(&shown))?;
         } else if p.exists() {
             out.push(p.clone());
         } else {
-            return Err(format!("{}: no such file or folder", p.display()));
+            return Err(CaseError::new(Cause::Missing).in_file(shown));
         }
     }
     out.sort();
@@ -275,16 +308,22 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Runs one file.
 pub fn run_file(implementation: &mut dyn Implementation, path: &Path) -> CaseReport {
+    run_loaded(implementation, path, load_case(path))
+}
+
+/// Runs a case already loaded from `path`; an invalid case is errored, never sent.
+pub fn run_loaded(implementation: &mut dyn Implementation, path: &Path, loaded: Result<Case, CaseError>) -> CaseReport {
     let shown = path.display().to_string();
-    let loaded = std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|text| parse_case(&text));
     match loaded {
-        Err(message) => CaseReport {
+        Err(e) => CaseReport {
             path: shown,
             description: String::new(),
             tags: Vec::new(),
+            sources: Vec::new(),
             status: Status::Errored,
             mismatches: Vec::new(),
-            message: Some(format!("invalid case file: {message}")),
+            // The file is named by the report's path already.
+            message: Some(format!("invalid case file: {}", e.describe())),
             compared: Vec::new(),
             not_given: Vec::new(),
         },
@@ -295,6 +334,7 @@ pub fn run_file(implementation: &mut dyn Implementation, path: &Path) -> CaseRep
                 path: shown,
                 description: case.description.clone(),
                 tags: case.tags.clone(),
+                sources: case.sources.clone(),
                 status: j.status,
                 mismatches: j.mismatches,
                 message: j.message,
@@ -332,6 +372,12 @@ impl Counts {
     /// Total.
     pub fn total(&self) -> usize {
         self.passed + self.failed + self.skipped + self.errored
+    }
+
+    /// Cases an implementation answered and that were compared with `expect`:
+    /// passed and failed ones (skipped and errored cases were not compared).
+    pub fn compared(&self) -> usize {
+        self.passed + self.failed
     }
 
     /// The closing line.

@@ -2,7 +2,7 @@
 //! the type it is used as and checking every reference.
 
 use iam_evaluator::policy::ParseOptions;
-use iam_evaluator::world::{Group, Organization, Resource, Role, User, World};
+use iam_evaluator::world::{Group, IdentityProvider, Organization, Resource, Role, User, World};
 use iam_evaluator::{Policy, PolicyType};
 
 use crate::case;
@@ -20,14 +20,51 @@ fn inline(map: &std::collections::BTreeMap<String, case::PolicyDoc>, owner: &str
 
 /// Loads and validates a world.
 pub fn load_world(w: &case::World) -> Result<World, String> {
+    load_world_with(w, &[], &std::collections::BTreeMap::new())
+}
+
+/// Loads a world, imports its `accountAuthorizationDetails` and the labelled
+/// `extra` documents (files given beside it), with `supplied` managed policies for
+/// attachments no listing carries, and validates the result.
+pub fn load_world_with(
+    w: &case::World,
+    extra: &[(String, serde_json::Value)],
+    supplied: &std::collections::BTreeMap<String, Policy>,
+) -> Result<World, String> {
+    let mut world = load_own(w)?;
+    let labels: Vec<String> =
+        (0..w.account_authorization_details.len()).map(|i| format!("world.accountAuthorizationDetails[{i}]")).collect();
+    let documents: Vec<iam_evaluator::import::Document<'_>> = w
+        .account_authorization_details
+        .iter()
+        .zip(&labels)
+        .map(|(value, file)| iam_evaluator::import::Document { file, value })
+        .chain(extra.iter().map(|(file, value)| iam_evaluator::import::Document { file, value }))
+        .collect();
+    if !documents.is_empty() {
+        iam_evaluator::import::import(&mut world, &documents, supplied).map_err(|e| e.to_string())?;
+    }
+    world.validate().map_err(|e| e.to_string())?;
+    Ok(world)
+}
+
+/// The world's own keys, not yet validated.
+fn load_own(w: &case::World) -> Result<World, String> {
     let mut world = World::default();
     for (arn, doc) in &w.policies {
         world.policies.insert(arn.clone(), parse(doc, PolicyType::Identity, &format!("managed policy {arn}"))?);
+    }
+    let owners = w.users.iter().map(|(a, u)| (a, &u.inline_policies));
+    let owners = owners.chain(w.groups.iter().map(|(a, g)| (a, &g.inline_policies)));
+    for (arn, inline) in owners.chain(w.roles.iter().map(|(a, r)| (a, &r.inline_policies))) {
+        // In the order `inline` parses them (the map's key order).
+        world.inline_policy_names.insert(arn.clone(), inline.keys().cloned().collect());
     }
     for (arn, u) in &w.users {
         world.users.insert(
             arn.clone(),
             User {
+                id: u.id.clone(),
                 groups: u.groups.clone(),
                 inline_policies: inline(&u.inline_policies, &format!("user {arn}"))?,
                 managed_policies: u.managed_policies.clone(),
@@ -54,6 +91,7 @@ pub fn load_world(w: &case::World) -> Result<World, String> {
         world.roles.insert(
             arn.clone(),
             Role {
+                id: r.id.clone(),
                 trust_policy,
                 inline_policies: inline(&r.inline_policies, &format!("role {arn}"))?,
                 managed_policies: r.managed_policies.clone(),
@@ -90,6 +128,15 @@ pub fn load_world(w: &case::World) -> Result<World, String> {
             rcps: levels(&o.rcps, PolicyType::Rcp)?,
         });
     }
-    world.validate().map_err(|e| e.to_string())?;
+    for (arn, p) in &w.identity_providers {
+        world.identity_providers.insert(
+            arn.clone(),
+            IdentityProvider {
+                url: p.url.clone(),
+                client_ids: p.client_ids.clone().unwrap_or_default(),
+                issuer: p.issuer.clone(),
+            },
+        );
+    }
     Ok(world)
 }

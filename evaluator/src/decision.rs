@@ -44,6 +44,9 @@ pub enum Layer {
     PermissionsBoundary,
     /// Session policies.
     SessionPolicy,
+    /// Not a policy: the kind of credentials cannot make the call (a federated user's
+    /// IAM call, an STS call GetSessionToken credentials may not make; v1.1).
+    CredentialType,
 }
 
 impl Layer {
@@ -57,6 +60,7 @@ impl Layer {
             Layer::IdentityPolicy => "identityPolicy",
             Layer::PermissionsBoundary => "permissionsBoundary",
             Layer::SessionPolicy => "sessionPolicy",
+            Layer::CredentialType => "credentialType",
         }
     }
 
@@ -73,7 +77,7 @@ impl Layer {
 
     /// Looks a layer up by its case-file name.
     pub fn from_name(name: &str) -> Option<Layer> {
-        Layer::ALL.into_iter().find(|l| l.name() == name)
+        Layer::ALL.into_iter().chain([Layer::CredentialType]).find(|l| l.name() == name)
     }
 
     fn explicit_phrase(self) -> &'static str {
@@ -85,7 +89,14 @@ impl Layer {
             Layer::IdentityPolicy => "with an explicit deny in an identity-based policy",
             Layer::PermissionsBoundary => "with an explicit deny in a permissions boundary",
             Layer::SessionPolicy => "with an explicit deny in a session policy",
+            Layer::CredentialType => "because these credentials cannot make the call",
         }
+    }
+
+    /// The policy type in words (`role trust policy`), as the access-denied messages
+    /// name it.
+    pub fn noun(self) -> &'static str {
+        self.implicit_noun()
     }
 
     fn implicit_noun(self) -> &'static str {
@@ -97,6 +108,7 @@ impl Layer {
             Layer::IdentityPolicy => "identity-based policy",
             Layer::PermissionsBoundary => "permissions boundary",
             Layer::SessionPolicy => "session policy",
+            Layer::CredentialType => "credential type",
         }
     }
 }
@@ -123,7 +135,8 @@ impl Decision {
     /// The AWS access-denied message for a denial, spelled as the service prints it
     /// (R13.3), or `None` when allowed.
     pub fn message(&self, request: &Request) -> Option<String> {
-        let layer = self.denied_by?;
+        // No AWS message text is documented for a credential-type denial.
+        let layer = self.denied_by.filter(|l| *l != Layer::CredentialType)?;
         let action = display_action(&request.action);
         let resource = display_resource(&request.action, &request.resource);
         let reason = match self.outcome {
@@ -201,6 +214,8 @@ pub enum Rule {
     Boundary,
     /// R6.9: session policies.
     SessionPolicies,
+    /// R6.7 to R6.9 together: the caller's own policies allow.
+    CallerPolicies,
 }
 
 impl Rule {
@@ -219,6 +234,7 @@ impl Rule {
             Rule::IdentityPolicies => "R6.7",
             Rule::Boundary => "R6.8",
             Rule::SessionPolicies => "R6.9",
+            Rule::CallerPolicies => "R6.7-R6.9",
         }
     }
 
@@ -237,6 +253,7 @@ impl Rule {
             Rule::IdentityPolicies => "identity-based policies",
             Rule::Boundary => "permissions boundary",
             Rule::SessionPolicies => "session policies",
+            Rule::CallerPolicies => "the caller's policies",
         }
     }
 }

@@ -376,6 +376,7 @@ mod tests {
             path: path.to_string(),
             description: format!("about {path}"),
             tags: tags.iter().map(|t| t.to_string()).collect(),
+            sources: Vec::new(),
             status,
             mismatches: if status == Status::Failed {
                 vec![Mismatch {

@@ -6,8 +6,8 @@
 use crate::condition::{Condition, Tri};
 use crate::context::Context;
 use crate::decision::{ConditionTrace, ElementTrace, Outcome, PolicyTrace, Rule, StatementTrace, StepTrace, Trace};
-use crate::policy::Statement;
-use crate::principal::PrincipalMatch;
+use crate::policy::{PrincipalSpec, Statement};
+use crate::principal::{Principal, PrincipalMatch};
 
 /// The decision-level sink: steps taken and policies consulted.
 pub(super) trait Evidence {
@@ -82,8 +82,8 @@ pub(super) trait StatementSink {
     fn action(&mut self, statement: &Statement, found: ActionFound, matched: bool);
     /// The resource element: the position of the matching pattern, if any.
     fn resource(&mut self, statement: &Statement, found: Option<usize>, matched: bool);
-    /// The principal element.
-    fn principal(&mut self, statement: &Statement, grant: PrincipalMatch, how: PrincipalHow, matched: bool);
+    /// The principal element, as it names `caller` (`grant`, `how`).
+    fn principal(&mut self, statement: &Statement, caller: &Principal, named: (PrincipalMatch, PrincipalHow));
     /// One condition, its three-valued result, and whether it counts as holding.
     fn condition(&mut self, condition: &Condition, context: &Context, result: Tri, holds: bool);
 }
@@ -95,7 +95,7 @@ impl StatementSink for () {
     #[inline(always)]
     fn resource(&mut self, _: &Statement, _: Option<usize>, _: bool) {}
     #[inline(always)]
-    fn principal(&mut self, _: &Statement, _: PrincipalMatch, _: PrincipalHow, _: bool) {}
+    fn principal(&mut self, _: &Statement, _: &Principal, _: (PrincipalMatch, PrincipalHow)) {}
     #[inline(always)]
     fn condition(&mut self, _: &Condition, _: &Context, _: Tri, _: bool) {}
 }
@@ -139,6 +139,22 @@ fn grant_note(grant: PrincipalMatch, how: PrincipalHow) -> &'static str {
     }
 }
 
+/// The entry of a principal block that names the caller most strongly, as written
+/// (`AWS: arn:...`), if any names it.
+fn naming_entry(spec: &PrincipalSpec, caller: &Principal) -> Option<String> {
+    let PrincipalSpec::Map(entries) = spec else { return Some("*".to_string()) };
+    let mut best: Option<(PrincipalMatch, String)> = None;
+    for (kind, ids) in entries {
+        for id in ids {
+            let m = caller.match_spec(&PrincipalSpec::Map(vec![(*kind, vec![id.clone()])]));
+            if m > best.as_ref().map_or(PrincipalMatch::None, |(b, _)| *b) {
+                best = Some((m, format!("{}: {id}", kind.as_str())));
+            }
+        }
+    }
+    best.map(|(_, entry)| entry)
+}
+
 impl StatementSink for StatementTrace {
     const RECORDS: bool = true;
 
@@ -171,12 +187,12 @@ impl StatementSink for StatementTrace {
         });
     }
 
-    fn principal(&mut self, statement: &Statement, grant: PrincipalMatch, how: PrincipalHow, matched: bool) {
+    fn principal(&mut self, statement: &Statement, caller: &Principal, (grant, how): (PrincipalMatch, PrincipalHow)) {
         let negated = statement.principal.as_ref().is_some_and(|b| b.negated);
         self.principal = Some(ElementTrace {
             element: element(negated, "Principal", "NotPrincipal"),
-            pattern: None,
-            matched,
+            pattern: statement.principal.as_ref().and_then(|b| naming_entry(&b.spec, caller)),
+            matched: grant != PrincipalMatch::None,
             note: Some(grant_note(grant, how).to_string()),
         });
     }

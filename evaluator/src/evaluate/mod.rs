@@ -1,7 +1,7 @@
 //! The decision procedure of IAM-SPEC.md sections 6 to 10: one request against a
 //! policy set, within one account or across accounts.
 //!
-//! [`procedure`] is the whole decision, one named step per rule; the steps live in
+//! `procedure` is the whole decision, one named step per rule; the steps live in
 //! `steps`, statement matching in `scan`, which policies apply in `applicable`, and
 //! the action index (machinery, not rules) in `index`. A trace is written by the same
 //! functions that decide (`evidence`), so it cannot disagree with the decision.

@@ -12,11 +12,13 @@ use crate::request::Request;
 /// get an index of their own, so that a decision looks at the few statements and
 /// patterns that can match the request's action instead of all of them.
 ///
-/// The decisions are the same as [`evaluate`](super::evaluate)'s on the same set: the index only skips
-/// statements whose action cannot match. Building the index costs about half as much
-/// as parsing the policies (for ReadOnlyAccess, as much as some 50 unindexed
-/// decisions), so prepare a set that decides many requests and use [`evaluate`](super::evaluate) for a
-/// one-off decision.
+/// The decisions are the same as [`evaluate`](super::evaluate)'s on the same set: the
+/// index only skips statements whose action cannot match. The oracle's own paths (the
+/// reference's `evaluate` steps, world requests, STS authorization) decide through a
+/// prepared set, so the corpus checks the engine the benchmarks measure. Building the
+/// index costs about half as much as parsing the policies (for ReadOnlyAccess, as much
+/// as some 50 unindexed decisions; for a small set, about one decision), so keep a
+/// prepared set that decides many requests.
 ///
 /// ```
 /// use iam_evaluator::evaluate::PreparedPolicySet;
@@ -50,11 +52,6 @@ impl PreparedPolicySet {
         &self.set
     }
 
-    /// Gives the policy set back.
-    pub fn into_inner(self) -> PolicySet {
-        self.set
-    }
-
     /// Decides `request`, as [`evaluate`](super::evaluate) does on the same set.
     pub fn evaluate(&self, request: &Request) -> Decision {
         decide(request, &self.set, Some(&self.index), &mut NoTrace)
@@ -77,19 +74,13 @@ impl PreparedPolicySet {
     }
 }
 
-impl From<PolicySet> for PreparedPolicySet {
-    fn from(set: PolicySet) -> Self {
-        PreparedPolicySet::new(set)
-    }
-}
-
 /// The index of every policy of a set, found by the policy's address (the set is owned
 /// by [`PreparedPolicySet`] and never changes).
 #[cfg(test)]
 mod prepared_tests {
     use super::*;
     use crate::context::Context;
-    use crate::evaluate::evaluate;
+    use crate::evaluate::{evaluate, evaluate_with_trace};
     use crate::policy::Policy;
     use crate::policy::{ParseOptions, PolicyType};
     use crate::principal::Principal;
@@ -178,28 +169,101 @@ mod prepared_tests {
         "snx:CreateThing",
     ];
 
-    fn statement() -> impl Strategy<Value = String> {
-        (any::<bool>(), any::<bool>(), proptest::collection::vec(0..PATTERNS.len(), 1..14)).prop_map(
-            |(deny, not, ps)| {
+    const CONDITIONS: [&str; 5] = [
+        "",
+        r#","Condition":{"StringEquals":{"aws:PrincipalTag/team":"blue"}}"#,
+        r#","Condition":{"NumericLessThan":{"s3:max-keys":"10"}}"#,
+        r#","Condition":{"Null":{"aws:SourceIp":"true"}}"#,
+        r#","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#,
+    ];
+    const PRINCIPALS: [&str; 4] = [
+        r#""*""#,
+        r#"{"AWS":"arn:aws:iam::123456789012:role/example-dev-role"}"#,
+        r#"{"AWS":"123456789012"}"#,
+        r#"{"AWS":"arn:aws:sts::123456789012:assumed-role/example-dev-role/readonly"}"#,
+    ];
+    const CONTEXTS: [(&str, &str); 7] = [
+        ("", ""),
+        ("aws:PrincipalTag/team", "blue"),
+        ("aws:PrincipalTag/team", "red"),
+        ("s3:max-keys", "5"),
+        ("s3:max-keys", "abc"),
+        ("aws:SourceIp", "10.1.2.3"),
+        ("aws:SourceIp", "not-an-ip"),
+    ];
+
+    /// A statement; with `principals`, one naming a principal (resource policies).
+    fn statement(principals: bool) -> impl Strategy<Value = String> {
+        (
+            any::<bool>(),
+            any::<bool>(),
+            proptest::collection::vec(0..PATTERNS.len(), 1..14),
+            0..CONDITIONS.len(),
+            0..PRINCIPALS.len(),
+        )
+            .prop_map(move |(deny, not, ps, c, p)| {
                 let list: Vec<String> = ps.iter().map(|i| format!("\"{}\"", PATTERNS[*i])).collect();
+                let principal = if principals { format!(r#""Principal":{},"#, PRINCIPALS[p]) } else { String::new() };
                 format!(
-                    r#"{{"Effect":"{}","{}":[{}],"Resource":"*"}}"#,
+                    r#"{{"Effect":"{}",{principal}"{}":[{}],"Resource":"*"{}}}"#,
                     if deny { "Deny" } else { "Allow" },
                     if not { "NotAction" } else { "Action" },
-                    list.join(",")
+                    list.join(","),
+                    CONDITIONS[c]
                 )
-            },
-        )
+            })
     }
 
-    fn policy() -> impl Strategy<Value = Policy> {
-        proptest::collection::vec(statement(), 1..5).prop_map(|ss| {
+    fn typed_policy(ty: PolicyType) -> impl Strategy<Value = Policy> {
+        proptest::collection::vec(statement(ty == PolicyType::Resource), 1..5).prop_map(move |ss| {
             let text = format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, ss.join(","));
-            Policy::parse(&text, PolicyType::Identity).unwrap()
+            Policy::parse(&text, ty).unwrap()
         })
     }
 
+    fn policy() -> impl Strategy<Value = Policy> {
+        typed_policy(PolicyType::Identity)
+    }
+
+    fn request(action: &str, context: usize) -> Request {
+        let mut ctx = Context::new();
+        if let Some((k, v)) = CONTEXTS.get(context).filter(|(k, _)| !k.is_empty()) {
+            ctx.insert(k, crate::context::ContextValue::single(*v));
+        }
+        Request::new(caller(), action, "*", None, ctx)
+    }
+
+    /// The trace agrees with the decision: one step decides, the last, with the
+    /// decision's outcome; an explicit deny shows a matching Deny of its layer; every
+    /// statement of a consulted policy is listed, in order.
+    fn trace_agrees(decision: &Decision) -> Result<(), TestCaseError> {
+        let trace = decision.trace.as_ref().ok_or_else(|| TestCaseError::fail("no trace"))?;
+        let deciding: Vec<_> = trace.steps.iter().filter(|s| s.decided.is_some()).collect();
+        prop_assert_eq!(deciding.len(), 1, "{:?}", trace.steps);
+        prop_assert_eq!(trace.steps.last().and_then(|s| s.decided), Some(decision.outcome));
+        if decision.outcome == crate::decision::Outcome::ExplicitDeny {
+            let layer = decision.denied_by;
+            let shown = trace
+                .policies
+                .iter()
+                .filter(|p| Some(p.layer) == layer)
+                .any(|p| p.statements.iter().any(|s| s.matched && s.effect == crate::policy::Effect::Deny));
+            prop_assert!(shown, "explicit deny by {:?} without a matching Deny in the trace", layer);
+        }
+        for p in &trace.policies {
+            prop_assert!(p.statements.iter().enumerate().all(|(i, s)| s.index == i));
+        }
+        Ok(())
+    }
+
+    /// What a trace says, without the index's own notes.
+    fn matched(decision: &Decision) -> Vec<(crate::decision::Layer, Vec<bool>)> {
+        let policies = decision.trace.iter().flat_map(|t| t.policies.iter());
+        policies.map(|p| (p.layer, p.statements.iter().map(|s| s.matched).collect())).collect()
+    }
+
     proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
         #[test]
         fn index_decides_as_the_scan_does(
             identity in proptest::collection::vec(policy(), 0..3),
@@ -212,6 +276,33 @@ mod prepared_tests {
             for action in ACTIONS {
                 let request = Request::new(caller(), action, "*", None, Context::new());
                 prop_assert_eq!(prepared.evaluate(&request), evaluate(&request, prepared.set()), "{}", action);
+            }
+        }
+
+        #[test]
+        fn trace_and_decision_agree(
+            identity in proptest::collection::vec(policy(), 0..3),
+            resource_policy in proptest::option::of(typed_policy(PolicyType::Resource)),
+            boundary in proptest::option::of(policy()),
+            session in proptest::option::of(proptest::collection::vec(policy(), 0..2)),
+            scps in proptest::option::of(proptest::collection::vec(proptest::collection::vec(policy(), 1..2), 1..3)),
+            context in 0..CONTEXTS.len(),
+        ) {
+            let set = PolicySet { identity, resource_policy, boundary, session, scps, ..PolicySet::default() };
+            let prepared = PreparedPolicySet::new(set);
+            for action in ACTIONS {
+                let request = request(action, context);
+                let plain = evaluate(&request, prepared.set());
+                let traced = evaluate_with_trace(&request, prepared.set());
+                let indexed = prepared.evaluate_with_trace(&request);
+                prop_assert_eq!(prepared.evaluate(&request), plain.clone(), "{}", action);
+                for t in [&traced, &indexed] {
+                    prop_assert_eq!((t.outcome, t.denied_by), (plain.outcome, plain.denied_by), "{}", action);
+                    trace_agrees(t)?;
+                }
+                prop_assert_eq!(matched(&traced), matched(&indexed), "{}", action);
+                let steps = |d: &Decision| d.trace.as_ref().map(|t| t.steps.clone());
+                prop_assert_eq!(steps(&traced), steps(&indexed));
             }
         }
     }

@@ -208,7 +208,7 @@ fn principal_grant<S: StatementSink>(
     } else {
         (request.principal.match_spec(&block.spec), PrincipalHow::Named)
     };
-    sink.principal(statement, grant, how, grant != PrincipalMatch::None);
+    sink.principal(statement, &request.principal, (grant, how));
     Some(grant)
 }
 

@@ -72,7 +72,7 @@ pub(super) fn explicit_deny<E: Evidence>(f: &Findings, ev: &mut E) -> Step {
     ];
     match explicit.iter().find(|(_, d)| *d) {
         Some((layer, _)) => decide(ev, Rule::ExplicitDeny, denied(Outcome::ExplicitDeny, *layer), || {
-            format!("a Deny statement in the {} matches", layer.name())
+            format!("a Deny statement in the {} matches", layer.noun())
         }),
         None => pass(ev, Rule::ExplicitDeny, || {
             if exempt {
@@ -122,7 +122,7 @@ fn service_principal_step<E: Evidence>(f: &Findings, ev: &mut E) -> Step {
         decide(ev, Rule::ServicePrincipal, allowed(), || "the resource-based policy names the service".into())
     } else {
         decide(ev, Rule::ServicePrincipal, denied(Outcome::ImplicitDeny, f.rbp_layer), || {
-            format!("the {} does not name the service", f.rbp_layer.name())
+            format!("the {} does not name the service", f.rbp_layer.noun())
         })
     }
 }
@@ -138,11 +138,11 @@ pub(super) fn cross_account<E: Evidence>(f: &Findings, ev: &mut E) -> Decision {
 fn cross_account_step<E: Evidence>(f: &Findings, ev: &mut E) -> Step {
     if grant(f) == PrincipalMatch::None {
         return decide(ev, Rule::CrossAccount, denied(Outcome::ImplicitDeny, f.rbp_layer), || {
-            format!("the resource's account does not allow: its {} does not allow the caller", f.rbp_layer.name())
+            format!("the resource's account does not allow: its {} does not allow the caller", f.rbp_layer.noun())
         });
     }
     pass(ev, Rule::CrossAccount, || {
-        format!("the resource's account allows ({}); the caller's account must allow too", f.rbp_layer.name())
+        format!("the resource's account allows ({}); the caller's account must allow too", f.rbp_layer.noun())
     })?;
     own_policies(f, ev)
 }
@@ -185,17 +185,23 @@ pub(super) fn resource_grant<E: Evidence>(f: &Findings, ev: &mut E) -> Step {
             })
         }
         PrincipalMatch::Exact | PrincipalMatch::Wildcard => {
-            decide(ev, Rule::ResourceGrant, allowed(), || format!("the {} allows the caller by name", layer.name()))
+            decide(ev, Rule::ResourceGrant, allowed(), || format!("the {} allows the caller by name", layer.noun()))
         }
         PrincipalMatch::Role => {
             pass(ev, Rule::ResourceGrant, || {
-                format!("the {} allows the caller's role: the boundary and session policies still apply", layer.name())
+                format!("the {} allows the caller's role: the boundary and session policies still apply", layer.noun())
             })?;
             boundary(f, ev)?;
             session_policies(f, ev)?;
             decide(ev, Rule::ResourceGrant, allowed(), || {
-                format!("allowed by the {}'s grant to the role", layer.name())
+                format!("allowed by the {}'s grant to the role", layer.noun())
             })
+        }
+        PrincipalMatch::Account if f.resource.is_some() => pass(ev, Rule::ResourceGrant, || {
+            format!("the {} names only the caller's account, which grants nothing by itself (R7.6)", layer.noun())
+        }),
+        PrincipalMatch::None if f.resource.is_some() => {
+            pass(ev, Rule::ResourceGrant, || format!("the {} does not allow the caller", layer.noun()))
         }
         PrincipalMatch::Account | PrincipalMatch::None => ControlFlow::Continue(()),
     }
@@ -205,8 +211,8 @@ pub(super) fn resource_grant<E: Evidence>(f: &Findings, ev: &mut E) -> Step {
 /// session policies (R6.7 to R6.9).
 pub(super) fn principal_side<E: Evidence>(f: &Findings, ev: &mut E) -> Decision {
     let flow = own_policies(f, ev);
-    or_allowed(flow, ev, Rule::IdentityPolicies, || {
-        "allowed: identity-based policies allow, and no boundary or session policy limits it".into()
+    or_allowed(flow, ev, Rule::CallerPolicies, || {
+        "identity-based policies allow, and no boundary or session policy limits them".into()
     })
 }
 
@@ -270,5 +276,220 @@ pub(super) fn session_policies<E: Evidence>(f: &Findings, ev: &mut E) -> Step {
             "a federated-user session without a session policy has no permissions".into()
         }),
         _ => ControlFlow::Continue(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::scan::LayerResult;
+    use super::*;
+    use crate::context::Context;
+    use crate::decision::Trace;
+    use crate::evaluate::PolicySet;
+    use crate::policy::{Policy, PolicyType};
+
+    const ALLOW: LayerResult = LayerResult { allow: true, deny: false, grant: None };
+    const DENY: LayerResult = LayerResult { allow: false, deny: true, grant: None };
+    const SILENT: LayerResult = LayerResult { allow: false, deny: false, grant: None };
+
+    fn request(principal: &str, action: &str, resource: &str) -> Request {
+        Request::new(Principal::parse(principal).unwrap(), action, resource, None, Context::new())
+    }
+
+    fn session() -> Request {
+        request("arn:aws:sts::111122223333:assumed-role/dev/s", "s3:GetObject", "arn:aws:s3:::b/k")
+    }
+
+    /// Findings where nothing applies but the identity policies, which say nothing.
+    fn findings<'a>(request: &'a Request, set: &'a PolicySet) -> Findings<'a> {
+        let rbp_layer = if set.resource_is_trust { Layer::TrustPolicy } else { Layer::ResourcePolicy };
+        Findings {
+            request,
+            set,
+            rbp_layer,
+            scps: None,
+            rcps: None,
+            resource: None,
+            identity: SILENT,
+            boundary: None,
+            session: None,
+        }
+    }
+
+    fn granting(grant: PrincipalMatch) -> Option<LayerResult> {
+        Some(LayerResult { allow: true, deny: false, grant: Some(grant) })
+    }
+
+    /// The decision of `step`, if it decided, and the rule it noted last.
+    fn run(step: impl FnOnce(&mut Trace) -> Step) -> (Option<(Outcome, Option<Layer>)>, Option<Rule>) {
+        let mut trace = Trace::default();
+        let decided = match step(&mut trace) {
+            ControlFlow::Break(d) => Some((d.outcome, d.denied_by)),
+            ControlFlow::Continue(()) => None,
+        };
+        (decided, trace.steps.last().map(|s| s.rule))
+    }
+
+    #[test]
+    fn caller_identity_needs_no_permission() {
+        let r = request("arn:aws:iam::111122223333:user/a", "sts:getcalleridentity", "*");
+        assert_eq!(run(|t| caller_identity(&r, t)), (Some((Outcome::Allowed, None)), Some(Rule::CallerIdentity)));
+        assert_eq!(run(|t| caller_identity(&session(), t)), (None, None));
+    }
+
+    #[test]
+    fn explicit_deny_names_layers_in_section_14_order() {
+        let (r, set) = (session(), PolicySet::default());
+        let mut f = findings(&r, &set);
+        f.identity = DENY;
+        f.session = Some(DENY);
+        let deny = |l| Some((Outcome::ExplicitDeny, Some(l)));
+        assert_eq!(run(|t| explicit_deny(&f, t)), (deny(Layer::IdentityPolicy), Some(Rule::ExplicitDeny)));
+        f.scps = Some(vec![ALLOW, DENY]);
+        assert_eq!(run(|t| explicit_deny(&f, t)).0, deny(Layer::Scp));
+        let f = findings(&r, &set);
+        assert_eq!(run(|t| explicit_deny(&f, t)), (None, Some(Rule::ExplicitDeny)));
+    }
+
+    #[test]
+    fn bucket_owner_root_keeps_the_bucket_policy() {
+        let r = request("arn:aws:iam::111122223333:root", "s3:PutBucketPolicy", "arn:aws:s3:::b");
+        let set = PolicySet::default();
+        let mut f = findings(&r, &set);
+        f.resource = Some(DENY);
+        assert_eq!(run(|t| explicit_deny(&f, t)).0, None);
+        let r = request("arn:aws:iam::111122223333:root", "s3:GetObject", "arn:aws:s3:::b/k");
+        let mut f = findings(&r, &set);
+        f.resource = Some(DENY);
+        assert_eq!(run(|t| explicit_deny(&f, t)).0, Some((Outcome::ExplicitDeny, Some(Layer::ResourcePolicy))));
+    }
+
+    #[test]
+    fn every_scp_level_must_allow() {
+        let (r, set) = (session(), PolicySet::default());
+        let mut f = findings(&r, &set);
+        assert_eq!(run(|t| scps(&f, t)), (None, None));
+        f.scps = Some(vec![ALLOW, ALLOW]);
+        assert_eq!(run(|t| scps(&f, t)), (None, Some(Rule::Scps)));
+        f.scps = Some(vec![ALLOW, SILENT]);
+        assert_eq!(run(|t| scps(&f, t)).0, Some((Outcome::ImplicitDeny, Some(Layer::Scp))));
+    }
+
+    #[test]
+    fn trust_and_key_policies_must_allow() {
+        let r = session();
+        let trust = PolicySet { resource_is_trust: true, ..PolicySet::default() };
+        let f = findings(&r, &trust);
+        assert_eq!(run(|t| required_grant(&f, t)).0, Some((Outcome::ImplicitDeny, Some(Layer::TrustPolicy))));
+        let mut f = findings(&r, &trust);
+        f.resource = granting(PrincipalMatch::Account);
+        assert_eq!(run(|t| required_grant(&f, t)).0, None);
+
+        let key = request("arn:aws:iam::111122223333:root", "kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/k");
+        let policy = Policy::parse(
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/x"},"Action":"kms:*","Resource":"*"}}"#,
+            PolicyType::Resource,
+        )
+        .unwrap();
+        let with_key_policy = PolicySet { resource_policy: Some(policy), ..PolicySet::default() };
+        let mut f = findings(&key, &with_key_policy);
+        f.resource = Some(SILENT);
+        assert_eq!(run(|t| required_grant(&f, t)).0, Some((Outcome::ImplicitDeny, Some(Layer::ResourcePolicy))));
+        // Without a key policy in the set, the rule has nothing to require.
+        let none = PolicySet::default();
+        let f = findings(&key, &none);
+        assert_eq!(run(|t| required_grant(&f, t)).0, None);
+    }
+
+    #[test]
+    fn resource_grants_by_how_they_name_the_caller() {
+        let (r, set) = (session(), PolicySet::default());
+        let mut f = findings(&r, &set);
+        f.boundary = Some(SILENT);
+        f.resource = granting(PrincipalMatch::Exact);
+        assert_eq!(run(|t| resource_grant(&f, t)).0, Some((Outcome::Allowed, None)));
+        f.resource = granting(PrincipalMatch::Role);
+        assert_eq!(run(|t| resource_grant(&f, t)).0, Some((Outcome::ImplicitDeny, Some(Layer::PermissionsBoundary))));
+        f.boundary = Some(ALLOW);
+        assert_eq!(run(|t| resource_grant(&f, t)), (Some((Outcome::Allowed, None)), Some(Rule::ResourceGrant)));
+        f.resource = granting(PrincipalMatch::Account);
+        assert_eq!(run(|t| resource_grant(&f, t)).0, None);
+    }
+
+    #[test]
+    fn a_trust_policy_naming_a_user_still_needs_the_boundary() {
+        let user = request("arn:aws:iam::111122223333:user/a", "sts:AssumeRole", "arn:aws:iam::111122223333:role/r");
+        let trust = PolicySet { resource_is_trust: true, ..PolicySet::default() };
+        let mut f = findings(&user, &trust);
+        f.resource = granting(PrincipalMatch::Exact);
+        f.boundary = Some(SILENT);
+        assert_eq!(run(|t| resource_grant(&f, t)).0, Some((Outcome::ImplicitDeny, Some(Layer::PermissionsBoundary))));
+    }
+
+    #[test]
+    fn session_policies_limit_sessions() {
+        let r = session();
+        let none = PolicySet::default();
+        let f = findings(&r, &none);
+        assert_eq!(run(|t| session_policies(&f, t)).0, None);
+        let empty = PolicySet { session: Some(Vec::new()), ..PolicySet::default() };
+        let mut f = findings(&r, &empty);
+        f.session = Some(SILENT);
+        assert_eq!(run(|t| session_policies(&f, t)).0, None, "no session policy passed: not limited");
+        let one = PolicySet { session: Some(vec![crate::world::full_aws_access()]), ..PolicySet::default() };
+        let mut f = findings(&r, &one);
+        f.session = Some(SILENT);
+        assert_eq!(run(|t| session_policies(&f, t)).0, Some((Outcome::ImplicitDeny, Some(Layer::SessionPolicy))));
+        f.session = Some(ALLOW);
+        assert_eq!(run(|t| session_policies(&f, t)), (None, Some(Rule::SessionPolicies)));
+        let fed = request("arn:aws:sts::111122223333:federated-user/bob", "s3:GetObject", "*");
+        let f = findings(&fed, &none);
+        assert_eq!(run(|t| session_policies(&f, t)).0, Some((Outcome::ImplicitDeny, Some(Layer::SessionPolicy))));
+    }
+
+    #[test]
+    fn the_root_user_needs_no_identity_policy() {
+        let root = request("arn:aws:iam::111122223333:root", "s3:GetObject", "arn:aws:s3:::b/k");
+        let set = PolicySet::default();
+        let f = findings(&root, &set);
+        let mut trace = Trace::default();
+        assert!(principal_side(&f, &mut trace).is_allowed());
+        assert_eq!(trace.steps.iter().map(|s| s.rule).collect::<Vec<_>>(), [Rule::RootUser]);
+        let r = session();
+        let f = findings(&r, &set);
+        let d = principal_side(&f, &mut Trace::default());
+        assert_eq!(d.denied_by, Some(Layer::IdentityPolicy));
+    }
+
+    #[test]
+    fn cross_account_needs_both_accounts() {
+        let r = Request::new(
+            Principal::parse("arn:aws:sts::111122223333:assumed-role/dev/s").unwrap(),
+            "s3:GetObject",
+            "arn:aws:s3:::b/k",
+            Some("444455556666"),
+            Context::new(),
+        );
+        let set = PolicySet::default();
+        let mut f = findings(&r, &set);
+        f.identity = ALLOW;
+        assert_eq!(cross_account(&f, &mut Trace::default()).denied_by, Some(Layer::ResourcePolicy));
+        f.resource = granting(PrincipalMatch::Exact);
+        f.identity = SILENT;
+        assert_eq!(cross_account(&f, &mut Trace::default()).denied_by, Some(Layer::IdentityPolicy));
+        f.identity = ALLOW;
+        assert!(cross_account(&f, &mut Trace::default()).is_allowed());
+    }
+
+    #[test]
+    fn a_service_is_allowed_only_when_named() {
+        let r = request("arn:aws:iam::111122223333:user/a", "s3:GetObject", "arn:aws:s3:::b/k");
+        let set = PolicySet::default();
+        let mut f = findings(&r, &set);
+        assert_eq!(service_principal(&f, &mut Trace::default()).denied_by, Some(Layer::ResourcePolicy));
+        f.resource = granting(PrincipalMatch::Exact);
+        assert!(service_principal(&f, &mut Trace::default()).is_allowed());
+        f.resource = granting(PrincipalMatch::Account);
+        assert!(!service_principal(&f, &mut Trace::default()).is_allowed());
     }
 }
