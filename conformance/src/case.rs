@@ -67,6 +67,9 @@ pub struct World {
     /// The organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<Organization>,
+    /// v1.1: `GetAccountAuthorizationDetails` documents merged into the world.
+    #[serde(default, rename = "accountAuthorizationDetails", skip_serializing_if = "Vec::is_empty")]
+    pub account_authorization_details: Vec<Value>,
     /// IAM OIDC and SAML identity providers by ARN (v1.1).
     #[serde(default, rename = "identityProviders", skip_serializing_if = "BTreeMap::is_empty")]
     pub identity_providers: BTreeMap<String, IdentityProvider>,

@@ -33,6 +33,7 @@ pub mod locate;
 pub mod matrix;
 pub mod props;
 pub mod protocol;
+pub mod queries;
 pub mod reference;
 pub mod report;
 pub mod runner;

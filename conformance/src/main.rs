@@ -15,7 +15,7 @@ Examples:
   iam-conformance run corpus/sts --tag role-chaining   one area, one tag
   iam-conformance run --impl 'python3 adapter.py' --format json > a.json
   iam-conformance report a.json b.json -o target/report.html
-  iam-conformance explain corpus/seeds/001-readonly-session-policy.json
+  iam-conformance explain corpus/seeds/002-seed000-non-member-stopped-at-first-hop.json
   iam-conformance parse --type identity policy.json
   iam-conformance completions bash > /etc/bash_completion.d/iam-conformance
 
@@ -93,6 +93,14 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         timeout: u64,
     },
+    /// Can this principal do this? The decision, the policy type that denied, the AWS
+    /// message and the trace (exit 0 allowed, 1 denied, 2 bad input).
+    Can(iam_conformance::queries::CanArgs),
+    /// Every principal of the world allowed to do this, or allowed only if keys the
+    /// world cannot know allow it.
+    WhoCan(iam_conformance::queries::WhoCanArgs),
+    /// The roles each principal can become through sts:AssumeRole, with paths.
+    Reach(iam_conformance::queries::ReachArgs),
     /// Differential testing: random cases, the oracle against --impl CMD.
     Diff {
         /// The implementation to compare (a shell command speaking the protocol).
@@ -146,6 +154,9 @@ fn run(command: Command) -> Result<bool, CliError> {
         Command::Diff { implementation, cases, seed, out } => {
             iam_conformance::diff::run(&implementation, cases, seed, &out).map_err(CliError::Other)
         }
+        Command::Can(args) => iam_conformance::queries::can(&args).map_err(CliError::Other),
+        Command::WhoCan(args) => iam_conformance::queries::who_can(&args).map_err(CliError::Other),
+        Command::Reach(args) => iam_conformance::queries::reach(&args).map_err(CliError::Other),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "iam-conformance", &mut std::io::stdout());

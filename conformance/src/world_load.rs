@@ -20,6 +20,36 @@ fn inline(map: &std::collections::BTreeMap<String, case::PolicyDoc>, owner: &str
 
 /// Loads and validates a world.
 pub fn load_world(w: &case::World) -> Result<World, String> {
+    load_world_with(w, &[], &std::collections::BTreeMap::new())
+}
+
+/// Loads a world, imports its `accountAuthorizationDetails` and the labelled
+/// `extra` documents (files given beside it), with `supplied` managed policies for
+/// attachments no listing carries, and validates the result.
+pub fn load_world_with(
+    w: &case::World,
+    extra: &[(String, serde_json::Value)],
+    supplied: &std::collections::BTreeMap<String, Policy>,
+) -> Result<World, String> {
+    let mut world = load_own(w)?;
+    let labels: Vec<String> =
+        (0..w.account_authorization_details.len()).map(|i| format!("world.accountAuthorizationDetails[{i}]")).collect();
+    let documents: Vec<iam_evaluator::import::Document<'_>> = w
+        .account_authorization_details
+        .iter()
+        .zip(&labels)
+        .map(|(value, file)| iam_evaluator::import::Document { file, value })
+        .chain(extra.iter().map(|(file, value)| iam_evaluator::import::Document { file, value }))
+        .collect();
+    if !documents.is_empty() {
+        iam_evaluator::import::import(&mut world, &documents, supplied).map_err(|e| e.to_string())?;
+    }
+    world.validate().map_err(|e| e.to_string())?;
+    Ok(world)
+}
+
+/// The world's own keys, not yet validated.
+fn load_own(w: &case::World) -> Result<World, String> {
     let mut world = World::default();
     for (arn, doc) in &w.policies {
         world.policies.insert(arn.clone(), parse(doc, PolicyType::Identity, &format!("managed policy {arn}"))?);
@@ -108,6 +138,5 @@ pub fn load_world(w: &case::World) -> Result<World, String> {
             },
         );
     }
-    world.validate().map_err(|e| e.to_string())?;
     Ok(world)
 }

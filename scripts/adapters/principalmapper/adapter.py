@@ -92,6 +92,14 @@ _logger.addHandler(LOG)
 _logger.propagate = False
 
 
+def is_trust(action, resource):
+    """Whether the resource policy of this request is a role's trust policy, which the
+    case format names `trustPolicy` in deniedBy."""
+    parts = arn_parts(resource)
+    return (parts is not None and action.lower().startswith("sts:") and parts[2] == "iam"
+            and parts[5].startswith("role/"))
+
+
 def decide(node, action, resource, context, resource_policy=None, resource_owner=None, scps=None, session=None):
     """Principal Mapper's answer, as result fields."""
     LOG.last = None
@@ -103,7 +111,8 @@ def decide(node, action, resource, context, resource_policy=None, resource_owner
     mapped = LOG_DECISIONS.get(LOG.last or "")
     if mapped is None:
         raise Skip(f"Principal Mapper denied without saying which check ({LOG.last!r})")
-    return {"decision": mapped[0], "deniedBy": mapped[1]}
+    layer = "trustPolicy" if mapped[1] == "resourcePolicy" and is_trust(action, resource) else mapped[1]
+    return {"decision": mapped[0], "deniedBy": layer}
 
 
 def arn_parts(arn):
@@ -161,6 +170,10 @@ def evaluate(e, _case, _step, _state):
         Policy(arn, "boundary", harness.policy_object(boundary)) if boundary is not None else None, False, None,
     )
     rp = e.get("resourcePolicy")
+    if rp is None and is_trust(e.get("action", ""), e.get("resource", "")):
+        # CORPUS-CONVENTIONS: every role has a trust policy, so an evaluate step on a
+        # role without one means a trust policy that allows no one.
+        rp = {"Version": "2012-10-17", "Statement": []}
     scps = e.get("scps")
     return decide(
         node, e.get("action", ""), e.get("resource", ""), context,

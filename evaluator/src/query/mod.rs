@@ -1,0 +1,299 @@
+//! Questions asked of a [`World`]: can this principal do this ([`can`]), who can do
+//! this ([`who_can`]), and which roles can each principal become ([`reach`]).
+//!
+//! Answers are three-valued where a condition reads a key the world cannot know
+//! (the source IP, MFA, an external ID, request tags, the time, ...): a
+//! [`Verdict`] is yes, no, or "if" those keys allow it (see [`unknown`]). Every
+//! answer is the oracle's own decision procedure run on the world's policies; `reach`
+//! edges are the decisions of `sts:AssumeRole` as [`World::assume_role`] makes them.
+//!
+//! Principals are the world's IAM users and roles; a role stands for a session of it
+//! named [`SESSION_NAME`], with no session policy, no session tags, no source
+//! identity and no MFA.
+
+mod reach;
+pub mod unknown;
+mod who_can;
+
+use std::collections::BTreeMap;
+
+use crate::context::{Context, ContextValue};
+use crate::decision::Decision;
+use crate::evaluate::{evaluate, PolicySet};
+use crate::policy::Policy;
+use crate::principal::Principal;
+use crate::request::Request;
+use crate::sts::Session;
+use crate::world::{Caller, World, WorldError};
+
+pub use reach::{reach, reach_edges, Edge, Hop, Reach, Reached};
+pub use unknown::{Bound, Knowledge, Unknowns};
+pub use who_can::{who_can, who_can_with_progress, Answer};
+
+/// The session name a role stands for in questions (a valid `RoleSessionName`).
+pub const SESSION_NAME: &str = "iam-conformance";
+
+/// A three-valued answer.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    /// Allowed whatever the unknown keys are.
+    Yes,
+    /// Allowed for some values of these keys and denied for others (or for all: see
+    /// [`unknown`] on the bound).
+    If(Unknowns),
+    /// Denied whatever the unknown keys are.
+    No,
+}
+
+impl Verdict {
+    /// `yes`, `if` or `no`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Verdict::Yes => "yes",
+            Verdict::If(_) => "if",
+            Verdict::No => "no",
+        }
+    }
+
+    /// The unknowns of an `if`.
+    pub fn unknowns(&self) -> Option<&Unknowns> {
+        match self {
+            Verdict::If(u) => Some(u),
+            _ => None,
+        }
+    }
+}
+
+/// Why a question cannot be answered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    /// The principal is neither a user nor a role of the world (nor a root user).
+    #[error("\"{0}\" is not a user or role of the world (give a user ARN, a role ARN or arn:aws:iam::ACCOUNT:root)")]
+    UnknownPrincipal(String),
+    /// The world is inconsistent.
+    #[error("{0}")]
+    World(#[from] WorldError),
+}
+
+/// Who asks: a user, a role (as a session), or a root user.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Who {
+    /// An IAM user, by ARN.
+    User(String),
+    /// A session of the role, by role ARN.
+    Role(Box<Session>),
+    /// The root user, by `arn:aws:iam::ACCOUNT:root`.
+    Root(String),
+}
+
+impl Who {
+    /// Finds `arn` in the world: a user, a role, or a root user.
+    pub fn find(world: &World, arn: &str) -> Result<Who, QueryError> {
+        if world.users.contains_key(arn) {
+            return Ok(Who::User(arn.to_string()));
+        }
+        if world.roles.contains_key(arn) {
+            return role_session(arn)
+                .map(|s| Who::Role(Box::new(s)))
+                .ok_or_else(|| QueryError::UnknownPrincipal(arn.to_string()));
+        }
+        if matches!(Principal::parse(arn), Ok(Principal::Root { .. })) {
+            return Ok(Who::Root(arn.to_string()));
+        }
+        Err(QueryError::UnknownPrincipal(arn.to_string()))
+    }
+
+    /// The caller for the world's methods.
+    pub fn caller(&self) -> Caller<'_> {
+        match self {
+            Who::User(a) => Caller::User(a),
+            Who::Role(s) => Caller::Session(s),
+            Who::Root(a) => Caller::Root(a),
+        }
+    }
+
+    /// The user or role ARN (not the session ARN).
+    pub fn arn(&self) -> &str {
+        match self {
+            Who::User(a) | Who::Root(a) => a,
+            Who::Role(s) => &s.role_arn,
+        }
+    }
+
+    /// `user`, `role` or `root`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Who::User(_) => "user",
+            Who::Role(_) => "role",
+            Who::Root(_) => "root",
+        }
+    }
+}
+
+/// A session of `role_arn` as questions see it.
+pub fn role_session(role_arn: &str) -> Option<Session> {
+    Some(Session {
+        principal: Principal::role_session(role_arn, SESSION_NAME)?,
+        role_arn: role_arn.to_string(),
+        session_policies: None,
+        mfa: false,
+        source_identity: None,
+        tags: BTreeMap::new(),
+        transitive_tag_keys: Vec::new(),
+        chained: false,
+        duration_seconds: 3600,
+        kind: crate::sts::SessionKind::AssumeRole,
+        user_id: None,
+        carried_keys: Vec::new(),
+        session_policy_labels: Vec::new(),
+    })
+}
+
+/// Every user and role of the world, users first, each sorted by ARN.
+pub fn principals(world: &World) -> Vec<Who> {
+    let mut users: Vec<&String> = world.users.keys().collect();
+    users.sort();
+    let mut roles: Vec<&String> = world.roles.keys().collect();
+    roles.sort();
+    users
+        .into_iter()
+        .map(|u| Who::User(u.clone()))
+        .chain(roles.into_iter().filter_map(|r| role_session(r).map(|s| Who::Role(Box::new(s)))))
+        .collect()
+}
+
+/// `aws:userid` where the world knows it (CASE-FORMAT.md v1.1 `id`; FEDERATION.md
+/// section 7): the user's unique ID, `ROLEID:SESSION` for a role session, the account
+/// for the root user.
+pub fn user_id(world: &World, who: &Who) -> Option<String> {
+    match who {
+        Who::User(arn) => world.users.get(arn).and_then(|u| u.id.clone()),
+        Who::Role(s) => world.roles.get(&s.role_arn).and_then(|r| r.id.as_ref()).map(|id| {
+            let name = match &s.principal {
+                Principal::RoleSession { session_name, .. } => session_name.as_str(),
+                _ => SESSION_NAME,
+            };
+            format!("{id}:{name}")
+        }),
+        Who::Root(_) => None,
+    }
+}
+
+/// Decides `request` against the bounds of `set`.
+pub fn verdict(request: &Request, set: &PolicySet, knowledge: &Knowledge) -> Verdict {
+    let resource = Some(request.resource.as_str());
+    let mut optimistic = set.clone();
+    let found = unknown::bound_set(&mut optimistic, knowledge, Bound::Optimistic, &request.action, resource);
+    if found.is_empty() {
+        return if evaluate(request, set).is_allowed() { Verdict::Yes } else { Verdict::No };
+    }
+    if !evaluate(request, &optimistic).is_allowed() {
+        return Verdict::No;
+    }
+    let mut pessimistic = set.clone();
+    unknown::bound_set(&mut pessimistic, knowledge, Bound::Pessimistic, &request.action, resource);
+    if evaluate(request, &pessimistic).is_allowed() {
+        Verdict::Yes
+    } else {
+        Verdict::If(found)
+    }
+}
+
+/// The answer to "can this principal do this".
+#[derive(Debug, Clone, PartialEq)]
+pub struct CanAnswer {
+    /// The request as decided, with the derived context keys.
+    pub request: Request,
+    /// The decision for exactly this request (keys not given are absent), with trace.
+    pub decision: Decision,
+    /// Whether it holds whatever the keys not given are.
+    pub verdict: Verdict,
+}
+
+/// The question of [`can`] and [`who_can`]: an action on a resource, with context.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Question {
+    /// The action.
+    pub action: String,
+    /// The resource ARN, or `*`.
+    pub resource: String,
+    /// The resource's account where the ARN has none.
+    pub resource_account: Option<String>,
+    /// Context keys given (every other key that the world does not derive is unknown).
+    pub context: Context,
+}
+
+impl Question {
+    /// A question with no context.
+    pub fn new(action: &str, resource: &str) -> Question {
+        Question { action: action.to_string(), resource: resource.to_string(), ..Question::default() }
+    }
+
+    fn knowledge(&self, userid: bool) -> Knowledge {
+        Knowledge { given: self.context.iter().map(|(k, _)| k.to_string()).collect(), userid, resource_tags: false }
+    }
+}
+
+/// The request `who` makes for `q`, and the policies that decide it.
+fn prepare(world: &World, who: &Who, q: &Question) -> Result<(Request, PolicySet, bool), QueryError> {
+    let caller = who.caller();
+    let principal = world.principal_of(&caller)?;
+    let mut context = q.context.clone();
+    let id = user_id(world, who);
+    if let Some(id) = &id {
+        context.insert_default("aws:userid", ContextValue::single(id.clone()));
+    }
+    world.caller_context(&caller, &mut context)?;
+    let account = world.resource_account(&q.resource, q.resource_account.as_deref(), &principal);
+    let set = world.policy_set(&caller, &principal, &q.resource, &account)?;
+    let request = Request::new(principal, &q.action, &q.resource, Some(&account), context);
+    Ok((request, set, id.is_some()))
+}
+
+/// Can `principal` (a user, role or root ARN of the world) do `q`? The decision is the
+/// oracle's for the request as given; the verdict says whether it holds whatever the
+/// keys not given are.
+pub fn can(world: &World, principal: &str, q: &Question) -> Result<CanAnswer, QueryError> {
+    let who = Who::find(world, principal)?;
+    let (request, set, userid) = prepare(world, &who, q)?;
+    let decision = crate::evaluate::evaluate_with_trace(&request, &set);
+    // A role stands for any of its sessions: its aws:userid (ROLEID:SESSION) is unknown.
+    let verdict = verdict(&request, &set, &q.knowledge(userid && matches!(who, Who::User(_))));
+    Ok(CanAnswer { request, decision, verdict })
+}
+
+/// Can a request decided against policies given directly (no world) be allowed,
+/// whatever the keys not in `given` are? The decision is `evaluate_with_trace`'s.
+pub fn can_with_policies(request: Request, set: &PolicySet, given: &Context) -> CanAnswer {
+    let decision = crate::evaluate::evaluate_with_trace(&request, set);
+    let knowledge = Knowledge {
+        given: given.iter().map(|(k, _)| k.to_string()).collect(),
+        userid: request.context.contains("aws:userid"),
+        resource_tags: false,
+    };
+    let verdict = verdict(&request, set, &knowledge);
+    CanAnswer { request, decision, verdict }
+}
+
+/// The identity policies of a principal, by reference, as
+/// [`World::caller_policies`] collects them.
+fn identity_refs<'w>(world: &'w World, who: &Who) -> Vec<&'w Policy> {
+    let managed = |arns: &'w [String]| arns.iter().filter_map(|a| world.policies.get(a));
+    match who {
+        Who::User(arn) => match world.users.get(arn) {
+            Some(u) => {
+                let mut out: Vec<&Policy> = u.inline_policies.iter().chain(managed(&u.managed_policies)).collect();
+                for g in u.groups.iter().filter_map(|g| world.groups.get(g)) {
+                    out.extend(g.inline_policies.iter().chain(managed(&g.managed_policies)));
+                }
+                out
+            }
+            None => Vec::new(),
+        },
+        Who::Role(s) => match world.roles.get(&s.role_arn) {
+            Some(r) => r.inline_policies.iter().chain(managed(&r.managed_policies)).collect(),
+            None => Vec::new(),
+        },
+        Who::Root(_) => Vec::new(),
+    }
+}

@@ -1,0 +1,391 @@
+//! Which roles each principal can become through `sts:AssumeRole`, directly or by
+//! chaining: a graph whose edges are the oracle's own AssumeRole decisions (a plain
+//! call: no session policy, tags, source identity or MFA parameters; the keys the
+//! caller could add, such as `sts:ExternalId`, `aws:MultiFactorAuthPresent`,
+//! `aws:SourceIp` or `aws:RequestTag/...`, are unknown and make an edge "if").
+//!
+//! Candidate callers of each role are found from its trust policy's `Principal`
+//! element, then decided in full; a caller the trust policy names only by its
+//! account (or through `NotPrincipal`) needs an identity policy that can allow
+//! `sts:AssumeRole` (R7.6, R8.1), so callers without one are not decided.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+
+use crate::context::{Context, ContextValue};
+use crate::evaluate::{evaluate, PolicySet};
+use crate::pattern::arn_components;
+use crate::policy::{Effect, Policy, PrincipalKind, PrincipalSpec};
+use crate::request::Request;
+use crate::world::World;
+
+use super::unknown::{bound_policy, bound_set, statement_maybe, Bound, Knowledge, Unknowns};
+use super::{identity_refs, principals, QueryError, Verdict, Who, SESSION_NAME};
+
+const ASSUME_ROLE: &str = "sts:AssumeRole";
+
+/// One edge: `from` can become the role `to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    /// The caller: a user or role ARN.
+    pub from: String,
+    /// The role ARN.
+    pub to: String,
+    /// Yes, or if the unknown keys allow it (edges that are "no" are not kept).
+    pub verdict: Verdict,
+}
+
+/// One hop of a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hop {
+    /// The role become at this hop.
+    pub role: String,
+    /// The hop's verdict.
+    pub verdict: Verdict,
+}
+
+/// A role a principal can become, and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reached {
+    /// The role ARN.
+    pub role: String,
+    /// The hops from the principal; the last is the role.
+    pub path: Vec<Hop>,
+}
+
+impl Reached {
+    /// True when every hop is "yes".
+    pub fn definite(&self) -> bool {
+        self.path.iter().all(|h| h.verdict == Verdict::Yes)
+    }
+}
+
+/// The reachability graph of a world.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Reach {
+    /// Every edge that is not "no", by caller ARN.
+    pub edges: BTreeMap<String, Vec<Edge>>,
+}
+
+impl Reach {
+    /// The roles `from` can become, each with a shortest path of "yes" hops where one
+    /// exists, else a shortest path; sorted by role ARN.
+    pub fn from(&self, from: &str) -> Vec<Reached> {
+        let mut paths: BTreeMap<String, Vec<Hop>> = BTreeMap::new();
+        for definite_only in [true, false] {
+            let mut parents: HashMap<String, (String, Verdict)> = HashMap::new();
+            let mut queue = VecDeque::from([from.to_string()]);
+            let mut seen = BTreeSet::from([from.to_string()]);
+            while let Some(node) = queue.pop_front() {
+                for e in self.edges.get(&node).into_iter().flatten() {
+                    if definite_only && e.verdict != Verdict::Yes {
+                        continue;
+                    }
+                    if seen.insert(e.to.clone()) {
+                        parents.insert(e.to.clone(), (node.clone(), e.verdict.clone()));
+                        queue.push_back(e.to.clone());
+                    }
+                }
+            }
+            for target in parents.keys() {
+                if paths.contains_key(target) {
+                    continue;
+                }
+                let mut hops = Vec::new();
+                let mut at = target.clone();
+                while let Some((parent, verdict)) = parents.get(&at) {
+                    hops.push(Hop { role: at.clone(), verdict: verdict.clone() });
+                    if *parent == from {
+                        break;
+                    }
+                    at = parent.clone();
+                }
+                hops.reverse();
+                paths.insert(target.clone(), hops);
+            }
+        }
+        paths.into_iter().map(|(role, path)| Reached { role, path }).collect()
+    }
+}
+
+/// What a role's trust policy makes of it, bounded both ways.
+struct Target<'w> {
+    arn: &'w str,
+    account: String,
+    tags: &'w BTreeMap<String, String>,
+    trust: Option<&'w Policy>,
+    optimistic: Option<Policy>,
+    pessimistic: Option<Policy>,
+}
+
+fn knowledge() -> Knowledge {
+    // The role's tags are known (aws:ResourceTag, iam:ResourceTag); aws:userid holds
+    // the session name the caller picks, so it is not.
+    Knowledge { given: BTreeSet::new(), userid: false, resource_tags: true }
+}
+
+/// The principals a trust policy can let in: by index into `everyone`.
+struct Directory<'a> {
+    everyone: &'a [Who],
+    users: HashMap<&'a str, usize>,
+    roles: HashMap<(String, String), usize>,
+    by_account: HashMap<String, Vec<usize>>,
+    all: Vec<usize>,
+    /// Principals with an identity policy that can allow sts:AssumeRole.
+    capable: Vec<bool>,
+}
+
+impl<'a> Directory<'a> {
+    fn new(world: &World, everyone: &'a [Who]) -> Directory<'a> {
+        let mut users = HashMap::new();
+        let mut roles = HashMap::new();
+        let mut by_account: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut memo: HashMap<usize, bool> = HashMap::new();
+        let mut capable = Vec::with_capacity(everyone.len());
+        for (i, who) in everyone.iter().enumerate() {
+            let arn = who.arn();
+            let Some([_, _, _, _, account, resource]) = arn_components(arn) else {
+                capable.push(false);
+                continue;
+            };
+            match who {
+                Who::User(a) => {
+                    users.insert(a.as_str(), i);
+                }
+                Who::Role(_) => {
+                    let name = resource.rsplit('/').next().unwrap_or(resource);
+                    roles.insert((account.to_string(), name.to_string()), i);
+                }
+                Who::Root(_) => {}
+            }
+            by_account.entry(account.to_string()).or_default().push(i);
+            capable.push(identity_refs(world, who).into_iter().any(|p| {
+                *memo.entry(std::ptr::from_ref(p).addr()).or_insert_with(|| {
+                    p.statements.iter().any(|s| s.effect == Effect::Allow && statement_maybe(s, ASSUME_ROLE, None))
+                })
+            }));
+        }
+        Directory { everyone, users, roles, by_account, all: (0..everyone.len()).collect(), capable }
+    }
+
+    fn capable_in(&self, account: &str, out: &mut BTreeSet<usize>) {
+        for &i in self.by_account.get(account).into_iter().flatten() {
+            if self.capable.get(i).copied().unwrap_or(false) {
+                out.insert(i);
+            }
+        }
+    }
+
+    /// Every principal the trust policy's Allow statements can name.
+    fn candidates(&self, trust: &Policy) -> BTreeSet<usize> {
+        let mut out = BTreeSet::new();
+        for s in trust.statements.iter().filter(|s| s.effect == Effect::Allow && statement_maybe(s, ASSUME_ROLE, None))
+        {
+            let Some(block) = &s.principal else { continue };
+            if block.negated {
+                // NotPrincipal in an Allow names the others by their account only.
+                out.extend(self.all.iter().copied().filter(|&i| self.capable.get(i).copied().unwrap_or(false)));
+                continue;
+            }
+            let entries = match &block.spec {
+                PrincipalSpec::Any => {
+                    out.extend(self.all.iter().copied());
+                    continue;
+                }
+                PrincipalSpec::Map(entries) => entries,
+            };
+            for id in entries.iter().filter(|(k, _)| *k == PrincipalKind::Aws).flat_map(|(_, ids)| ids) {
+                self.named(id, &mut out);
+            }
+        }
+        out.retain(|&i| matches!(self.everyone.get(i), Some(Who::User(_) | Who::Role(_))));
+        out
+    }
+
+    fn named(&self, id: &str, out: &mut BTreeSet<usize>) {
+        if id == "*" {
+            out.extend(self.all.iter().copied());
+            return;
+        }
+        if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+            self.capable_in(id, out);
+            return;
+        }
+        let Some([_, _, service, _, account, resource]) = arn_components(id) else { return };
+        match service {
+            "iam" if resource == "root" => self.capable_in(account, out),
+            "iam" => {
+                if let Some(&i) = self.users.get(id) {
+                    out.insert(i);
+                } else if let Some(path) = resource.strip_prefix("role/") {
+                    let name = path.rsplit('/').next().unwrap_or(path);
+                    out.extend(self.roles.get(&(account.to_string(), name.to_string())));
+                }
+            }
+            "sts" => {
+                if let Some((role, session)) = resource.strip_prefix("assumed-role/").and_then(|r| r.split_once('/')) {
+                    if session == SESSION_NAME {
+                        out.extend(self.roles.get(&(account.to_string(), role.to_string())));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The sts:AssumeRole request `who` makes for `target`, as [`World::assume_role`]
+/// builds it for a plain call.
+fn assume_request(world: &World, who: &Who, base: &Context, target: &Target<'_>) -> Result<Request, QueryError> {
+    let principal = world.principal_of(&who.caller())?;
+    let mut ctx = base.clone();
+    ctx.insert_default("sts:RoleSessionName", ContextValue::single(SESSION_NAME));
+    for (k, v) in target.tags {
+        ctx.insert_default(&format!("aws:ResourceTag/{k}"), ContextValue::single(v.clone()));
+        ctx.insert_default(&format!("iam:ResourceTag/{k}"), ContextValue::single(v.clone()));
+    }
+    let account = world.resource_account(target.arn, None, &principal);
+    Ok(Request::new(principal, ASSUME_ROLE, target.arn, Some(&account), ctx))
+}
+
+/// Decides `request` with `trust` as the role's resource-based policy (R11.1); the
+/// trust policy is moved into the caller's set and back rather than copied.
+fn decide(request: &Request, set: &mut PolicySet, trust: &mut Option<Policy>) -> bool {
+    set.resource_is_trust = true;
+    set.resource_policy = trust.take();
+    let allowed = evaluate(request, set).is_allowed();
+    *trust = set.resource_policy.take();
+    allowed
+}
+
+/// Decides every candidate edge from one caller.
+fn edges_from(world: &World, who: &Who, targets: &mut [Target<'_>], roles: &[usize]) -> Result<Vec<Edge>, QueryError> {
+    let k = knowledge();
+    let caller = who.caller();
+    let mut base = Context::new();
+    world.caller_context(&caller, &mut base)?;
+    let principal = world.principal_of(&caller)?;
+    let mut out = Vec::new();
+    // One policy set per account of the roles (RCPs follow the role's account).
+    let mut sets: HashMap<String, (PolicySet, PolicySet, PolicySet)> = HashMap::new();
+    for &r in roles {
+        let Some(target) = targets.get_mut(r) else { continue };
+        if target.trust.is_none() {
+            continue;
+        }
+        if !sets.contains_key(&target.account) {
+            let set = world.policy_set(&caller, &principal, target.arn, &target.account)?;
+            let mut optimistic = set.clone();
+            bound_set(&mut optimistic, &k, Bound::Optimistic, ASSUME_ROLE, None);
+            let mut pessimistic = set.clone();
+            bound_set(&mut pessimistic, &k, Bound::Pessimistic, ASSUME_ROLE, None);
+            sets.insert(target.account.clone(), (set, optimistic, pessimistic));
+        }
+        let Some((plain, optimistic, pessimistic)) = sets.get_mut(&target.account) else { continue };
+        let request = assume_request(world, who, &base, target)?;
+        if !decide(&request, optimistic, &mut target.optimistic) {
+            continue;
+        }
+        let verdict = if decide(&request, pessimistic, &mut target.pessimistic) {
+            Verdict::Yes
+        } else {
+            // Which unknowns this edge depends on: the statements that can match.
+            let mut with_trust = plain.clone();
+            with_trust.resource_policy = target.trust.cloned();
+            with_trust.resource_is_trust = true;
+            let found: Unknowns = bound_set(&mut with_trust, &k, Bound::Optimistic, ASSUME_ROLE, Some(target.arn));
+            Verdict::If(found)
+        };
+        out.push(Edge { from: who.arn().to_string(), to: target.arn.to_string(), verdict });
+    }
+    Ok(out)
+}
+
+/// Every edge of the world's reachability graph; `progress` gets (done, total) callers.
+pub fn reach_edges(world: &World, progress: &mut dyn FnMut(usize, usize)) -> Result<Reach, QueryError> {
+    graph(world, None, progress)
+}
+
+/// The roles `from` can become (or, with `None`, every principal's), with paths.
+pub fn reach(world: &World, from: Option<&str>) -> Result<Vec<(String, Vec<Reached>)>, QueryError> {
+    let g = graph(world, from, &mut |_, _| {})?;
+    let sources: Vec<String> = match from {
+        Some(f) => vec![Who::find(world, f)?.arn().to_string()],
+        None => principals(world).iter().map(|w| w.arn().to_string()).collect(),
+    };
+    Ok(sources.into_iter().map(|s| (s.clone(), g.from(&s))).collect())
+}
+
+fn graph(world: &World, from: Option<&str>, progress: &mut dyn FnMut(usize, usize)) -> Result<Reach, QueryError> {
+    let everyone = principals(world);
+    let directory = Directory::new(world, &everyone);
+    let k = knowledge();
+    let mut by_caller: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut targets = Vec::new();
+    for who in &everyone {
+        let Who::Role(session) = who else { continue };
+        let Some(role) = world.roles.get(&session.role_arn) else { continue };
+        let arn = session.role_arn.as_str();
+        let account = arn_components(arn).map(|[_, _, _, _, a, _]| a.to_string()).unwrap_or_default();
+        let t = targets.len();
+        if let Some(trust) = &role.trust_policy {
+            for c in directory.candidates(trust) {
+                by_caller.entry(c).or_default().push(t);
+            }
+        }
+        let bounded = |b| {
+            role.trust_policy.as_ref().map(|p| {
+                bound_policy(p, &k, b, ASSUME_ROLE, Some(arn), &mut Unknowns::default()).unwrap_or_else(|| p.clone())
+            })
+        };
+        let (optimistic, pessimistic) = (bounded(Bound::Optimistic), bounded(Bound::Pessimistic));
+        targets.push(Target {
+            arn,
+            account,
+            tags: &role.tags,
+            trust: role.trust_policy.as_ref(),
+            optimistic,
+            pessimistic,
+        });
+    }
+    let mut reach = Reach::default();
+    let start = match from {
+        Some(f) => Some(Who::find(world, f)?.arn().to_string()),
+        None => None,
+    };
+    match start {
+        None => {
+            let total = by_caller.len();
+            for (done, (c, roles)) in by_caller.iter().enumerate() {
+                if done % 64 == 0 {
+                    progress(done, total);
+                }
+                let Some(who) = everyone.get(*c) else { continue };
+                let edges = edges_from(world, who, &mut targets, roles)?;
+                if !edges.is_empty() {
+                    reach.edges.insert(who.arn().to_string(), edges);
+                }
+            }
+            progress(total, total);
+        }
+        Some(start) => {
+            // Only the callers reachable from `from`.
+            let index: HashMap<&str, usize> = everyone.iter().enumerate().map(|(i, w)| (w.arn(), i)).collect();
+            let mut queue = VecDeque::from([start.clone()]);
+            let mut seen = BTreeSet::from([start]);
+            while let Some(node) = queue.pop_front() {
+                let Some(&c) = index.get(node.as_str()) else { continue };
+                let (Some(who), Some(roles)) = (everyone.get(c), by_caller.get(&c)) else { continue };
+                let edges = edges_from(world, who, &mut targets, roles)?;
+                for e in &edges {
+                    if seen.insert(e.to.clone()) {
+                        queue.push_back(e.to.clone());
+                    }
+                }
+                if !edges.is_empty() {
+                    reach.edges.insert(node, edges);
+                }
+            }
+        }
+    }
+    Ok(reach)
+}
