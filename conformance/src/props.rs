@@ -1540,7 +1540,8 @@ pub fn law_session_token_within_user(model: &gen::FederationModel) -> Result<(),
 }
 
 /// A web identity trust policy that checks `sub` never admits a token whose `sub` does
-/// not match (IKEYS, OIDCROLE); and one whose `sub` and `aud` match is admitted.
+/// not match (IKEYS, OIDCROLE); and one whose `sub` and `aud` match is admitted unless
+/// an RCP of the role's account denies it.
 pub fn law_web_identity_sub_checked(model: &gen::FederationModel) -> Result<(), String> {
     let run = run_federation(model)?;
     let w = &model.web;
@@ -1555,6 +1556,8 @@ pub fn law_web_identity_sub_checked(model: &gen::FederationModel) -> Result<(), 
             w.audience_ok,
             issued.session.arn()
         )),
+        // An RCP of the role's account may deny the call whatever the trust policy says.
+        (Err(StsError::AccessDenied { decision, .. }), true) if decision.denied_by == Some(Layer::Rcp) => Ok(()),
         (Err(StsError::AccessDenied { .. }), _) if !w.audience_ok => {
             Err("a token whose aud is no client ID of the provider must be InvalidIdentityToken".to_string())
         }
