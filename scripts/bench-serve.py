@@ -12,7 +12,8 @@ scenarios without the 91 KB ReadOnlyAccess document, see --mix), sent round robi
 Usage:
     cargo build --release -p iam-conformance
     python3 scripts/bench-serve.py                  # 200,000 cases, seed mix
-    python3 scripts/bench-serve.py -n 50000 --mix all --repeat 3
+    python3 scripts/bench-serve.py -n 50000 --mix steps --repeat 3   # every evaluate step
+    python3 scripts/bench-serve.py --mix small      # the evaluate steps with small policies
     python3 scripts/bench-serve.py --bin path/to/iam-conformance --taskset 0
 
 Only the standard library is used.
@@ -40,14 +41,41 @@ SEED_SMALL = [
 ]
 # Seed 001 with the AWS managed ReadOnlyAccess (91 KB) as a session policy: every case
 # carries and parses the whole document.
+# The `small` mix: evaluate steps whose case is at most this long (compact JSON).
+SMALL_BYTES = 4096
+
 SEED_READONLY = [
     "001-readonly-session-sns-createtopic-denied.json",
     "002-readonly-session-sns-listtopics-allowed.json",
 ]
 
 
+def evaluate_steps():
+    """Every `evaluate` step of corpus/evaluate and corpus/seeds, each as a single-step case
+    (a step of a multi-step case keeps the case's description and sources)."""
+    out = []
+    for folder in ("evaluate", "seeds"):
+        for path in sorted((ROOT / "corpus" / folder).glob("*.json")):
+            case = json.loads(path.read_text())
+            if "world" in case:
+                continue
+            for i, step in enumerate(case.get("steps", [])):
+                if "evaluate" not in step:
+                    continue
+                single = {k: v for k, v in case.items() if k != "steps"}
+                single["steps"] = [step]
+                name = f"{folder}/{path.name}" + (f"#{i + 1}" if len(case["steps"]) > 1 else "")
+                out.append((name, single, step.get("expect", {}).get("decision")))
+    return out
+
+
 def load_cases(mix):
     folder = ROOT / "corpus" / "evaluate"
+    if mix in ("steps", "small"):
+        cases = evaluate_steps()
+        if mix == "small":
+            cases = [c for c in cases if len(json.dumps(c[1], separators=(",", ":"))) <= SMALL_BYTES]
+        return cases
     if mix == "seed":
         names = SEED_SMALL
     elif mix == "readonly":
@@ -144,10 +172,12 @@ def main():
     ap.add_argument("-n", "--cases", type=int, default=200_000, help="run requests per measurement")
     ap.add_argument(
         "--mix",
-        choices=["seed", "readonly", "all"],
+        choices=["seed", "readonly", "all", "steps", "small"],
         default="seed",
         help="seed: seed scenarios with small policies; readonly: seed 001 with ReadOnlyAccess (91 KB "
-        "per case); all: every single-step case of corpus/evaluate",
+        "per case); all: every single-step case of corpus/evaluate; steps: every evaluate step of "
+        "corpus/evaluate and corpus/seeds, each sent as a single-step case (the mix of issue 12); small: the "
+        f"steps whose case is at most {SMALL_BYTES} bytes",
     )
     ap.add_argument("--repeat", type=int, default=1, help="measurements (the best is reported as well)")
     ap.add_argument("--bin", default=str(ROOT / "target" / "release" / "iam-conformance"))

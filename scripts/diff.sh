@@ -8,7 +8,7 @@
 #   scripts/diff.sh speed [N] [SEED]    cases/s through the protocol: serve vs the adapter,
 #                                       same cases; and the in-process node loop (bench.js)
 #
-# Needs cargo, node and npm (the adapter installs its npm dependencies on first run),
+# Needs cargo, node and npm (scripts/adapters/setup.sh iam-simulate installs the adapter),
 # and python3 for the tables.
 set -eu
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ BIN=${IAMC:-target/release/iam-conformance}
 
 build() {
   [ -n "${IAMC:-}" ] || cargo build --release -q -p iam-conformance
-  sh -c "cd scripts/adapters/iam-simulate && [ -d node_modules/@cloud-copilot/iam-simulate ] || npm install --no-audit --no-fund --silent"
+  [ -d scripts/adapters/iam-simulate/node_modules/@cloud-copilot/iam-simulate ] || scripts/adapters/setup.sh iam-simulate
 }
 
 score() {

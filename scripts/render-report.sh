@@ -6,7 +6,8 @@
 #
 # Runs the corpus against the reference evaluator and against the example adapter
 # (scripts/adapters/example-python, needs python3), writes OUT_DIR/{reference.json,
-# example-python.json,report.html,report.png}. Installs Debian's `chromium` package
+# example-python.json,report.html,report.png,failures.png}: the whole first screen and
+# the page opened at its #failures anchor. Installs Debian's `chromium` package
 # when it is missing (needs root and apt-get). Not part of `cargo test`: CI does not
 # depend on Chromium.
 set -euo pipefail
@@ -82,3 +83,21 @@ if [ "$bytes" -lt 30000 ]; then
     exit 1
 fi
 echo "render-report: rendered $png (${width}x${height}, $bytes bytes)"
+
+# The page opened at #failures. Headless Chromium leaves the part of the window above
+# the anchor unpainted in such a screenshot; the failures themselves must show.
+shot="$out_dir/failures.png"
+rm -f "$shot"
+timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$profile" --hide-scrollbars --screenshot="$shot" --window-size=1280,1000 \
+    "file://$out_dir/report.html#failures" >/dev/null 2>>"$out_dir/chromium.log" || {
+    echo "render-report: chromium failed on #failures, see $out_dir/chromium.log" >&2
+    exit 1
+}
+shot_bytes=$(wc -c <"$shot")
+if [ "$shot_bytes" -lt 20000 ]; then
+    echo "render-report: $shot is only $shot_bytes bytes: #failures looks blank" >&2
+    exit 1
+fi
+echo "render-report: rendered $shot ($shot_bytes bytes)"

@@ -104,6 +104,25 @@ where
         .boxed()
 }
 
+/// The model bytes of random case `index` under `seed`, for tools that name cases by
+/// seed and number (`iam-conformance diff`): case `i` of seed `s` is always the same,
+/// whatever the number of cases asked for. splitmix64 seeds, xorshift64* draws.
+pub fn seeded_bytes(seed: u64, index: u64, len: usize) -> Vec<u8> {
+    let mut z = seed.wrapping_add(index.wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_add(0x6A09_E667_F3BC_C909);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    let mut x = if z == 0 { 0x2545_F491_4F6C_DD1D } else { z };
+    (0..len)
+        .map(|_| {
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8
+        })
+        .collect()
+}
+
 /// The entry `i` (modulo the length) of a vocabulary.
 pub fn pick<'v>(vocabulary: &[&'v str], i: u8) -> &'v str {
     let n = vocabulary.len().max(1);
@@ -698,7 +717,9 @@ impl StatementModel {
         let effect = if self.is_deny() { "Deny" } else { "Allow" };
         m.insert("Effect".into(), Value::String(effect.into()));
         if ty.is_resource_based() {
-            let key = if self.principal.negated() && ty == PolicyType::Resource { "NotPrincipal" } else { "Principal" };
+            // NotPrincipal only with Deny (an Allow with it is invalid, NotPrincipal page).
+            let negated = self.principal.negated() && ty == PolicyType::Resource && self.is_deny();
+            let key = if negated { "NotPrincipal" } else { "Principal" };
             m.insert(key.into(), self.principal.render(ty, style));
         }
         let actions: Vec<String> = if self.actions.0.is_empty() {
@@ -1020,6 +1041,587 @@ pub struct EvalInput {
     pub rotate: u8,
     /// A letter-case mode for the action-case law.
     pub case_mode: u8,
+}
+
+// ---------------------------------------------------------------------------------
+// Paired requests: the differential generator
+// ---------------------------------------------------------------------------------
+
+/// Requests as another implementation must accept them: every action is asked on a
+/// resource of its type (implementations that check actions and resources against the
+/// AWS service reference, as iam-simulate does, refuse other pairs), session policies
+/// go only to sessions, and root gets nothing but what root can have. The policies'
+/// patterns are derived from the drawn action and resource (the exact text, a prefix
+/// with `*`, a `?` in place of one character, another case, a sibling resource, a
+/// variable), so that statements often meet the request.
+///
+/// Its choices depend on earlier ones (a pattern is cut from the drawn action), so
+/// instead of a plain-data model it reads its choices one by one from the same bytes
+/// every model reads ([`Draw`]); [`PairedCase`] is its [`Arbitrary`] entry point and
+/// goes through [`from_bytes`] and [`strategy`] like every other model.
+pub mod paired {
+    use arbitrary::{Arbitrary, Unstructured};
+    use serde_json::{json, Map, Value};
+
+    use super::{full_aws_access, rcp_full_aws_access, ACCOUNT_A, ACCOUNT_B};
+    use crate::case;
+
+    /// An `evaluate` step drawn by the paired generator.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct PairedCase(pub case::EvaluateStep);
+
+    impl<'a> Arbitrary<'a> for PairedCase {
+        fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+            Ok(PairedCase(paired_step(&mut Draw(u))))
+        }
+    }
+
+    /// Choices read one at a time from the model bytes; an exhausted input reads as
+    /// zero: the first entry, "no", the smallest count.
+    pub struct Draw<'u, 'a>(pub &'u mut Unstructured<'a>);
+
+    impl Draw<'_, '_> {
+        /// A number in `0..n` (0 when `n` is 0).
+        pub fn below(&mut self, n: usize) -> usize {
+            if n == 0 {
+                0
+            } else {
+                self.0.choose_index(n).unwrap_or(0)
+            }
+        }
+
+        /// True with the given percentage (false on exhausted input).
+        pub fn chance(&mut self, percent: u64) -> bool {
+            let roll: u64 = self.0.int_in_range(0..=99).unwrap_or(0);
+            roll >= 100u64.saturating_sub(percent)
+        }
+
+        /// One of `items` (the default value when empty).
+        pub fn pick<T: Copy + Default>(&mut self, items: &[T]) -> T {
+            items.get(self.below(items.len())).copied().unwrap_or_default()
+        }
+
+        /// A non-empty subset of `items`, as a JSON value: a bare string when one was
+        /// drawn and `bare` allows it, else an array.
+        fn subset(&mut self, items: &[&str], bare: bool) -> Value {
+            let mut chosen: Vec<Value> =
+                items.iter().filter(|_| self.chance(40)).map(|s| Value::String((*s).to_string())).collect();
+            if chosen.is_empty() {
+                chosen.push(Value::String(self.pick(items).to_string()));
+            }
+            match chosen.as_slice() {
+                [one] if bare && self.chance(50) => one.clone(),
+                _ => Value::Array(chosen),
+            }
+        }
+    }
+
+    /// Callers: (ARN, kind).
+    const PRINCIPALS: [(&str, &str); 7] = [
+        ("arn:aws:iam::111122223333:user/alice", "user"),
+        ("arn:aws:iam::111122223333:user/bob", "user"),
+        ("arn:aws:sts::111122223333:assumed-role/dev/s1", "role-session"),
+        ("arn:aws:sts::111122223333:federated-user/fed", "federated-user"),
+        ("arn:aws:iam::111122223333:root", "root"),
+        ("arn:aws:iam::444455556666:user/carol", "user"),
+        ("arn:aws:sts::444455556666:assumed-role/ops/s2", "role-session"),
+    ];
+
+    /// Actions with the resources they are asked on: (resource ARN, owning account).
+    const ACTIONS: [(&str, &[(&str, &str)]); 11] = [
+        (
+            "s3:GetObject",
+            &[
+                ("arn:aws:s3:::bucket-a/key1", ACCOUNT_A),
+                ("arn:aws:s3:::bucket-a/home/alice/notes.txt", ACCOUNT_A),
+                ("arn:aws:s3:::bucket-a/eng/report", ACCOUNT_A),
+                ("arn:aws:s3:::bucket-b/key1", ACCOUNT_B),
+            ],
+        ),
+        (
+            "s3:PutObject",
+            &[
+                ("arn:aws:s3:::bucket-a/key1", ACCOUNT_A),
+                ("arn:aws:s3:::bucket-a/home/bob/x", ACCOUNT_A),
+                ("arn:aws:s3:::bucket-b/key1", ACCOUNT_B),
+            ],
+        ),
+        ("s3:ListBucket", &[("arn:aws:s3:::bucket-a", ACCOUNT_A), ("arn:aws:s3:::bucket-b", ACCOUNT_B)]),
+        (
+            "sqs:SendMessage",
+            &[
+                ("arn:aws:sqs:us-east-1:111122223333:queue-a", ACCOUNT_A),
+                ("arn:aws:sqs:us-east-1:111122223333:eng-queue", ACCOUNT_A),
+                ("arn:aws:sqs:us-east-1:444455556666:queue-b", ACCOUNT_B),
+            ],
+        ),
+        (
+            "sns:Publish",
+            &[
+                ("arn:aws:sns:us-east-1:111122223333:topic-a", ACCOUNT_A),
+                ("arn:aws:sns:eu-west-1:444455556666:topic-b", ACCOUNT_B),
+            ],
+        ),
+        ("dynamodb:GetItem", &[("arn:aws:dynamodb:us-east-1:111122223333:table/t1", ACCOUNT_A)]),
+        ("ec2:DescribeInstances", &[("*", "")]),
+        (
+            "iam:GetUser",
+            &[("arn:aws:iam::111122223333:user/alice", ACCOUNT_A), ("arn:aws:iam::111122223333:user/bob", ACCOUNT_A)],
+        ),
+        ("iam:ListUsers", &[("*", "")]),
+        ("kms:Decrypt", &[("arn:aws:kms:us-east-1:111122223333:key/k1", ACCOUNT_A)]),
+        ("sts:AssumeRole", &[("arn:aws:iam::111122223333:role/target", ACCOUNT_A)]),
+    ];
+
+    /// Actions that a statement may name instead of the request's.
+    const OTHER_ACTIONS: [&str; 7] = [
+        "s3:DeleteObject",
+        "sqs:ReceiveMessage",
+        "sns:Subscribe",
+        "ec2:RunInstances",
+        "iam:CreateUser",
+        "dynamodb:PutItem",
+        "kms:Encrypt",
+    ];
+
+    /// Resource patterns with policy variables (R4.2).
+    const VARIABLE_RESOURCES: [&str; 5] = [
+        "arn:aws:s3:::bucket-a/home/${aws:username}/*",
+        "arn:aws:s3:::bucket-a/${aws:PrincipalTag/team}/*",
+        "arn:aws:sqs:us-east-1:111122223333:${aws:PrincipalTag/team}-queue",
+        "arn:aws:iam::111122223333:user/${aws:username}",
+        "arn:aws:s3:::bucket-a/${aws:PrincipalTag/team, 'key1'}",
+    ];
+
+    /// `Principal` values of resource-based policies.
+    const RBP_PRINCIPALS: [&str; 13] = [
+        "\"*\"",
+        "{\"AWS\":\"*\"}",
+        "{\"AWS\":\"111122223333\"}",
+        "{\"AWS\":\"arn:aws:iam::111122223333:root\"}",
+        "{\"AWS\":\"arn:aws:iam::111122223333:user/alice\"}",
+        "{\"AWS\":\"arn:aws:iam::111122223333:role/dev\"}",
+        "{\"AWS\":\"arn:aws:sts::111122223333:assumed-role/dev/s1\"}",
+        "{\"AWS\":\"arn:aws:sts::111122223333:federated-user/fed\"}",
+        "{\"AWS\":\"444455556666\"}",
+        "{\"AWS\":\"arn:aws:iam::444455556666:user/carol\"}",
+        "{\"AWS\":\"arn:aws:iam::444455556666:role/ops\"}",
+        "{\"Service\":\"sns.amazonaws.com\"}",
+        "{\"AWS\":[\"arn:aws:iam::111122223333:user/bob\",\"arn:aws:iam::444455556666:root\"]}",
+    ];
+
+    fn version(d: &mut Draw<'_, '_>) -> Option<&'static str> {
+        match d.below(50) {
+            0 | 1 => Some("2008-10-17"),
+            2 | 3 => None,
+            _ => Some("2012-10-17"),
+        }
+    }
+
+    fn policy(d: &mut Draw<'_, '_>, statements: Vec<Value>) -> Value {
+        let mut doc = Map::new();
+        if let Some(v) = version(d) {
+            doc.insert("Version".to_string(), json!(v));
+        }
+        let statement = match statements.as_slice() {
+            [one] if d.chance(30) => one.clone(),
+            _ => Value::Array(statements),
+        };
+        doc.insert("Statement".to_string(), statement);
+        Value::Object(doc)
+    }
+
+    /// A pattern for the `Action` element that may or may not cover `action`.
+    fn action_pattern(d: &mut Draw<'_, '_>, action: &str) -> String {
+        let (service, name) = action.split_once(':').unwrap_or((action, ""));
+        match d.below(12) {
+            0..=3 => action.to_string(),
+            4 => "*".to_string(),
+            5 => format!("{service}:*"),
+            6 => format!("{service}:{}*", name.get(..3).unwrap_or(name)),
+            7 => action.to_uppercase(),
+            8 => d.pick(&OTHER_ACTIONS).to_string(),
+            9 => format!("{service}:*{}", name.get(name.len().saturating_sub(4)..).unwrap_or(name)),
+            10 => {
+                let at = d.below(name.len());
+                let replaced: String = name.chars().enumerate().map(|(i, c)| if i == at { '?' } else { c }).collect();
+                format!("{service}:{replaced}")
+            }
+            _ => action.to_lowercase(),
+        }
+    }
+
+    fn action_element(d: &mut Draw<'_, '_>, action: &str) -> Value {
+        if d.chance(25) {
+            let n = 2 + d.below(2);
+            Value::Array((0..n).map(|_| Value::String(action_pattern(d, action))).collect())
+        } else {
+            Value::String(action_pattern(d, action))
+        }
+    }
+
+    /// Replaces ARN component `index` (0-based) of `arn` by `with`.
+    fn replace_component(arn: &str, index: usize, with: &str) -> String {
+        let mut parts: Vec<&str> = arn.splitn(6, ':').collect();
+        if let Some(p) = parts.get_mut(index) {
+            if !p.is_empty() {
+                *p = with;
+            }
+        }
+        parts.join(":")
+    }
+
+    /// A pattern for the `Resource` element that may or may not cover `resource`.
+    fn resource_pattern(d: &mut Draw<'_, '_>, action: &str, resource: &str) -> String {
+        if resource == "*" {
+            return match d.below(4) {
+                0 => "arn:aws:ec2:*:111122223333:instance/*".to_string(),
+                _ => "*".to_string(),
+            };
+        }
+        let same_action: Vec<&str> =
+            ACTIONS.iter().filter(|(a, _)| *a == action).flat_map(|(_, rs)| rs.iter().map(|(r, _)| *r)).collect();
+        match d.below(14) {
+            0..=2 => resource.to_string(),
+            3 => "*".to_string(),
+            4 | 5 => {
+                let keep = 8 + d.below(resource.len().saturating_sub(8).max(1));
+                format!("{}*", resource.get(..keep).unwrap_or(resource))
+            }
+            6 => replace_component(resource, 3, "*"),
+            7 => replace_component(resource, 4, "*"),
+            8 => {
+                let start = resource.rfind([':', '/']).map_or(0, |i| i + 1);
+                let at = start + d.below(resource.len().saturating_sub(start));
+                resource.chars().enumerate().map(|(i, c)| if i == at { '?' } else { c }).collect()
+            }
+            9 => d.pick(&same_action).to_string(),
+            10 | 11 => d.pick(&VARIABLE_RESOURCES).to_string(),
+            12 => {
+                // The same ARN with the resource part in upper case (R2.7: case-sensitive).
+                let start = resource.rfind([':', '/']).map_or(0, |i| i + 1);
+                format!("{}{}", resource.get(..start).unwrap_or(""), resource.get(start..).unwrap_or("").to_uppercase())
+            }
+            _ => format!("{resource}/*"),
+        }
+    }
+
+    fn resource_element(d: &mut Draw<'_, '_>, action: &str, resource: &str) -> Value {
+        if d.chance(20) {
+            let n = 2 + d.below(2);
+            Value::Array((0..n).map(|_| Value::String(resource_pattern(d, action, resource))).collect())
+        } else {
+            Value::String(resource_pattern(d, action, resource))
+        }
+    }
+
+    fn with_if_exists(d: &mut Draw<'_, '_>, op: &str) -> String {
+        if d.chance(25) {
+            format!("{op}IfExists")
+        } else {
+            op.to_string()
+        }
+    }
+
+    /// The operators of the shared generator's family (`super::FAMILIES`) that holds
+    /// `member`, so that both generators draw from one vocabulary.
+    fn family_operators(member: &str) -> &'static [&'static str] {
+        super::FAMILIES.iter().find(|f| f.operators.contains(&member)).map(|f| f.operators).unwrap_or(&["StringEquals"])
+    }
+
+    /// One condition operator, key and values.
+    fn condition_entry(d: &mut Draw<'_, '_>) -> (String, String, Value) {
+        match d.below(12) {
+            0 | 1 => {
+                let op = d.pick(family_operators("StringEquals"));
+                let values =
+                    d.subset(&["eng", "ops", "e*", "ENG", "${aws:username}", "${aws:PrincipalTag/team}"], true);
+                (with_if_exists(d, op), "aws:PrincipalTag/team".to_string(), values)
+            }
+            2 => {
+                let op = d.pick(&["StringEquals", "StringNotEquals", "StringLike"]);
+                let (key, values): (&str, &[&str]) = match d.below(3) {
+                    0 => ("aws:PrincipalAccount", &[ACCOUNT_A, ACCOUNT_B]),
+                    1 => ("aws:username", &["alice", "bob", "a*"]),
+                    _ => ("aws:PrincipalType", &["User", "AssumedRole", "FederatedUser", "Account"]),
+                };
+                (op.to_string(), key.to_string(), d.subset(values, true))
+            }
+            3 => {
+                let op = d.pick(&["ArnLike", "ArnEquals", "ArnNotLike", "ArnNotEquals"]);
+                let values = d.subset(
+                    &[
+                        "arn:aws:iam::111122223333:role/*",
+                        "arn:aws:iam::111122223333:user/alice",
+                        "arn:aws:iam::*:role/dev",
+                        "arn:aws:iam::111122223333:*",
+                        "arn:aws:sts::111122223333:assumed-role/dev/s1",
+                    ],
+                    true,
+                );
+                (with_if_exists(d, op), "aws:PrincipalArn".to_string(), values)
+            }
+            4 => {
+                let key = d.pick(&["aws:SecureTransport", "aws:MultiFactorAuthPresent"]);
+                let value = match d.below(4) {
+                    0 => json!(true),
+                    1 => json!(false),
+                    2 => json!("true"),
+                    _ => json!("false"),
+                };
+                (with_if_exists(d, "Bool"), key.to_string(), value)
+            }
+            5 => {
+                let key = d.pick(&["aws:PrincipalTag/team", "aws:MultiFactorAuthAge", "aws:SourceIp", "aws:TagKeys"]);
+                ("Null".to_string(), key.to_string(), json!(if d.chance(50) { "true" } else { "false" }))
+            }
+            6 => {
+                let op = d.pick(&[
+                    "NumericLessThan",
+                    "NumericGreaterThan",
+                    "NumericEquals",
+                    "NumericNotEquals",
+                    "NumericLessThanEquals",
+                ]);
+                let value = match d.below(3) {
+                    0 => json!(3600),
+                    1 => json!("3600"),
+                    _ => json!("100"),
+                };
+                (with_if_exists(d, op), "aws:MultiFactorAuthAge".to_string(), value)
+            }
+            7 => {
+                let op = d.pick(&[
+                    "DateLessThan",
+                    "DateGreaterThan",
+                    "DateEquals",
+                    "DateNotEquals",
+                    "DateGreaterThanEquals",
+                ]);
+                let values =
+                    d.subset(&["2025-01-01T00:00:00Z", "1735689600", "2024-06-15T12:00:00Z", "2024-06-15"], true);
+                (with_if_exists(d, op), "aws:CurrentTime".to_string(), values)
+            }
+            8 => {
+                let op = d.pick(&["IpAddress", "NotIpAddress"]);
+                let values = d.subset(&["203.0.113.0/24", "198.51.100.7", "2001:db8::/32", "10.0.0.0/8"], true);
+                (with_if_exists(d, op), "aws:SourceIp".to_string(), values)
+            }
+            9 => {
+                let op = d.pick(&[
+                    "ForAnyValue:StringEquals",
+                    "ForAllValues:StringEquals",
+                    "ForAllValues:StringLike",
+                    "ForAnyValue:StringLike",
+                    "ForAllValues:StringNotEquals",
+                    "ForAnyValue:StringNotEquals",
+                ]);
+                (op.to_string(), "aws:TagKeys".to_string(), d.subset(&["env", "team", "e*"], false))
+            }
+            10 => {
+                let (op, key, values): (&str, &str, &[&str]) = match d.below(3) {
+                    0 => (
+                        d.pick(&["StringEquals", "StringNotEquals", "StringLike"]),
+                        "aws:RequestedRegion",
+                        &["us-east-1", "eu-*"],
+                    ),
+                    1 => (d.pick(&["StringEquals", "StringNotEquals"]), "aws:PrincipalOrgID", &["o-a1b2c3d4e5"]),
+                    _ => (d.pick(&["StringEquals", "StringLike"]), "aws:PrincipalTag/Team", &["eng", "Eng"]),
+                };
+                (with_if_exists(d, op), key.to_string(), d.subset(values, true))
+            }
+            _ => {
+                let op = d.pick(&["NumericLessThan", "NumericGreaterThanEquals", "DateGreaterThan", "DateLessThan"]);
+                (op.to_string(), "aws:EpochTime".to_string(), d.subset(&["1718452800", "1700000000"], true))
+            }
+        }
+    }
+
+    fn condition(d: &mut Draw<'_, '_>) -> Value {
+        let mut block = Map::new();
+        for _ in 0..1 + d.below(2) {
+            let (op, key, values) = condition_entry(d);
+            if let Value::Object(keys) = block.entry(op).or_insert_with(|| json!({})) {
+                keys.insert(key, values);
+            }
+        }
+        Value::Object(block)
+    }
+
+    /// Which kind of policy a statement is for.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Kind {
+        Identity,
+        Resource,
+        Scp,
+        Rcp,
+    }
+
+    fn statement(d: &mut Draw<'_, '_>, kind: Kind, action: &str, resource: &str) -> Value {
+        let allow = match kind {
+            Kind::Rcp => false,
+            Kind::Scp => !d.chance(50),
+            _ => !d.chance(28),
+        };
+        let mut s = Map::new();
+        s.insert("Effect".to_string(), json!(if allow { "Allow" } else { "Deny" }));
+        match kind {
+            Kind::Resource => {
+                let principal: Value = serde_json::from_str(d.pick(&RBP_PRINCIPALS)).unwrap_or(Value::Null);
+                let name = if !allow && d.chance(15) { "NotPrincipal" } else { "Principal" };
+                // NotPrincipal "*" matches nobody and is refused by validators.
+                if !(name == "NotPrincipal" && (principal == json!("*") || principal == json!({"AWS": "*"}))) {
+                    s.insert(name.to_string(), principal);
+                } else {
+                    s.insert("Principal".to_string(), principal);
+                }
+            }
+            Kind::Rcp => {
+                s.insert("Principal".to_string(), json!("*"));
+            }
+            _ => {}
+        }
+        let action_value = match kind {
+            // RCPs take neither NotAction nor "*" (R9.3).
+            Kind::Rcp => {
+                let (service, _) = action.split_once(':').unwrap_or((action, ""));
+                if d.chance(50) {
+                    json!(action)
+                } else {
+                    json!(format!("{service}:*"))
+                }
+            }
+            _ => action_element(d, action),
+        };
+        let not_action = kind != Kind::Rcp && d.chance(10);
+        s.insert(if not_action { "NotAction" } else { "Action" }.to_string(), action_value);
+        if kind != Kind::Resource || d.chance(85) {
+            let not_resource = d.chance(8);
+            s.insert(
+                if not_resource { "NotResource" } else { "Resource" }.to_string(),
+                resource_element(d, action, resource),
+            );
+        }
+        if d.chance(40) {
+            s.insert("Condition".to_string(), condition(d));
+        }
+        Value::Object(s)
+    }
+
+    fn random_policy(d: &mut Draw<'_, '_>, kind: Kind, action: &str, resource: &str) -> Value {
+        let n = 1 + d.below(3);
+        let statements = (0..n).map(|_| statement(d, kind, action, resource)).collect();
+        let mut doc = policy(d, statements);
+        if kind == Kind::Rcp {
+            // RCPs must carry Version 2012-10-17 (R9.3).
+            if let Value::Object(m) = &mut doc {
+                m.insert("Version".to_string(), json!("2012-10-17"));
+            }
+        }
+        doc
+    }
+
+    fn context(d: &mut Draw<'_, '_>) -> Map<String, Value> {
+        let mut c = Map::new();
+        let mut put = |d: &mut Draw<'_, '_>, percent: u64, key: &str, values: &[Value]| {
+            if d.chance(percent) {
+                if let Some(v) = values.get(d.below(values.len())) {
+                    c.insert(key.to_string(), v.clone());
+                }
+            }
+        };
+        put(d, 50, "aws:PrincipalTag/team", &[json!("eng"), json!("ops"), json!("ENG")]);
+        put(d, 40, "aws:SecureTransport", &[json!(true), json!(false), json!("true")]);
+        put(d, 30, "aws:MultiFactorAuthPresent", &[json!(true), json!(false)]);
+        put(d, 25, "aws:MultiFactorAuthAge", &[json!(100), json!(7200), json!("3600")]);
+        put(d, 45, "aws:SourceIp", &[json!("203.0.113.5"), json!("198.51.100.7"), json!("2001:db8::1")]);
+        put(d, 35, "aws:CurrentTime", &[json!("2024-06-15T12:00:00Z"), json!("2025-06-15T12:00:00Z")]);
+        put(d, 15, "aws:EpochTime", &[json!(1718452800), json!(1700000000)]);
+        put(d, 30, "aws:TagKeys", &[json!([]), json!(["env"]), json!(["env", "team"]), json!(["other"])]);
+        put(d, 25, "aws:RequestedRegion", &[json!("us-east-1"), json!("eu-west-1")]);
+        put(d, 25, "aws:PrincipalOrgID", &[json!("o-a1b2c3d4e5"), json!("o-zzzzzzzzzz")]);
+        c
+    }
+
+    /// True when the paired vocabulary asks `action` on `resource`.
+    pub fn is_paired(action: &str, resource: &str) -> bool {
+        ACTIONS.iter().any(|(a, rs)| *a == action && rs.iter().any(|(r, _)| *r == resource))
+    }
+
+    /// The step drawn by `d`: a caller, an action with a resource of its type, and
+    /// policies whose patterns are derived from them.
+    fn paired_step(d: &mut Draw<'_, '_>) -> case::EvaluateStep {
+        let (principal, kind) = d.pick(&PRINCIPALS);
+        let (action, resources) = ACTIONS.get(d.below(ACTIONS.len())).copied().unwrap_or(("s3:GetObject", &[]));
+        let (resource, owner) = d.pick(resources);
+        let (action, resource) =
+            if resource.is_empty() { ("s3:GetObject", "arn:aws:s3:::bucket-a/key1") } else { (action, resource) };
+        let mut step = case::EvaluateStep {
+            principal: principal.to_string(),
+            action: action.to_string(),
+            resource: resource.to_string(),
+            resource_account: (!owner.is_empty()).then(|| owner.to_string()),
+            context: context(d),
+            ..case::EvaluateStep::default()
+        };
+        // Root has no identity policies and no boundary (R6.1).
+        if kind != "root" {
+            let n = match d.below(10) {
+                0 => 0,
+                1..=6 => 1,
+                _ => 2,
+            };
+            step.identity_policies = (0..n).map(|_| random_policy(d, Kind::Identity, action, resource)).collect();
+            if d.chance(25) {
+                step.permissions_boundary = Some(random_policy(d, Kind::Identity, action, resource));
+            }
+        }
+        if resource != "*" && d.chance(45) {
+            step.resource_policy = Some(random_policy(d, Kind::Resource, action, resource));
+        }
+        let session_percent = match kind {
+            "role-session" => 35,
+            "federated-user" => 75,
+            _ => 0,
+        };
+        if d.chance(session_percent) {
+            let n = 1 + d.below(2);
+            step.session_policies = Some((0..n).map(|_| random_policy(d, Kind::Identity, action, resource)).collect());
+        }
+        if d.chance(25) {
+            let levels = 1 + d.below(3);
+            step.scps = Some(
+                (0..levels)
+                    .map(|_| {
+                        if d.chance(70) {
+                            let mut level = vec![full_aws_access()];
+                            if d.chance(30) {
+                                level.push(random_policy(d, Kind::Scp, action, resource));
+                            }
+                            level
+                        } else {
+                            vec![random_policy(d, Kind::Scp, action, resource)]
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        if d.chance(15) {
+            let levels = 1 + d.below(2);
+            step.rcps = Some(
+                (0..levels)
+                    .map(|_| {
+                        let mut level = vec![random_policy(d, Kind::Rcp, action, resource)];
+                        if d.chance(20) {
+                            level.insert(0, rcp_full_aws_access());
+                        }
+                        level
+                    })
+                    .collect(),
+            );
+        }
+        step
+    }
 }
 
 // ---------------------------------------------------------------------------------
@@ -1548,6 +2150,27 @@ mod tests {
         let step = m.case.to_step();
         assert_eq!(step.principal, CALLERS[0]);
         assert!(step.identity_policies.is_empty() && step.session_policies.is_none());
+    }
+
+    #[test]
+    fn paired_cases_ask_each_action_on_a_resource_of_its_type() {
+        let empty: paired::PairedCase = from_bytes(&[]);
+        assert_eq!(empty.0.principal, "arn:aws:iam::111122223333:user/alice");
+        assert!(empty.0.identity_policies.is_empty() && empty.0.scps.is_none());
+        let mut kinds = std::collections::BTreeSet::new();
+        for i in 0..500 {
+            let step = from_bytes::<paired::PairedCase>(&seeded_bytes(11, i, 1024)).0;
+            assert!(paired::is_paired(&step.action, &step.resource), "{} on {}", step.action, step.resource);
+            kinds.insert((step.resource_policy.is_some(), step.session_policies.is_some(), step.scps.is_some()));
+        }
+        assert_eq!(kinds.len(), 8, "every mix of optional layers is drawn: {kinds:?}");
+    }
+
+    #[test]
+    fn seeded_bytes_are_deterministic_per_case() {
+        assert_eq!(seeded_bytes(1, 2, 64), seeded_bytes(1, 2, 64));
+        assert_ne!(seeded_bytes(1, 2, 64), seeded_bytes(1, 3, 64));
+        assert_eq!(seeded_bytes(1, 2, 64)[..16], seeded_bytes(1, 2, 16)[..]);
     }
 
     #[test]

@@ -20,18 +20,23 @@
 //! let outcome = runner::Implementation::run(&mut Reference, &case);
 //! let (status, _, _) = runner::judge(&case, &outcome);
 //! assert_eq!(status, runner::Status::Passed);
-//! # Ok::<(), String>(())
+//! # Ok::<(), iam_conformance::case_error::CaseError>(())
 //! ```
 
 pub mod case;
+pub mod case_error;
 pub mod diff;
 pub mod explain;
 pub mod fuzzing;
 pub mod gen;
+pub mod locate;
+pub mod matrix;
 pub mod props;
 pub mod protocol;
 pub mod queries;
 pub mod reference;
 pub mod report;
 pub mod runner;
+pub mod serve;
+pub mod validate;
 pub mod world_load;

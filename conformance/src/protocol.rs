@@ -1,6 +1,6 @@
 //! The harness protocol of CASE-FORMAT.md: JSON lines over stdin and stdout.
-//! [`External`] drives another implementation as a child process; [`serve`] puts the
-//! reference evaluator behind the same protocol.
+//! [`External`] drives another implementation as a child process; [`serve`] (in
+//! [`crate::serve`]) puts the reference evaluator behind the same protocol.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
@@ -12,12 +12,54 @@ use serde_json::{json, Value};
 use crate::case::{Case, StepResult};
 use crate::runner::{CaseOutcome, Implementation, ImplementationInfo};
 
+/// Why talking to an external implementation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ProtocolError {
+    /// The command could not be started.
+    #[error("cannot start \"{command}\": {source}")]
+    Spawn {
+        /// The shell command.
+        command: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The child process has no stdin or stdout pipe.
+    #[error("the implementation has no {0} pipe")]
+    NoPipe(&'static str),
+    /// The start handshake failed.
+    #[error("\"{command}\" did not answer the start message: {cause}")]
+    Handshake {
+        /// The shell command.
+        command: String,
+        /// What went wrong.
+        cause: Box<ProtocolError>,
+    },
+    /// The implementation exited or closed its pipes.
+    #[error("{0}")]
+    Gone(String),
+    /// A line that is not JSON (shown with control characters escaped).
+    #[error("the implementation printed a line that is not JSON ({error}): {line}")]
+    NotJson {
+        /// The JSON error.
+        error: String,
+        /// The start of the line.
+        line: String,
+    },
+    /// No answer in time.
+    #[error("no answer within {0:?}")]
+    Timeout(Duration),
+    /// A message to a stopped implementation.
+    #[error("the implementation is not running")]
+    NotRunning,
+}
+
 /// An implementation run as a child process (`sh -c CMD`).
 pub struct External {
     command: String,
     timeout: Duration,
     info: ImplementationInfo,
     supports: Vec<String>,
+    given_fields_only: bool,
     proc: Option<Running>,
     seq: u64,
 }
@@ -32,13 +74,15 @@ struct Running {
 
 impl Running {
     /// Why the implementation stopped talking: its exit status when it has one.
-    fn gone(&mut self) -> String {
+    fn gone(&mut self) -> ProtocolError {
         let deadline = Instant::now() + Duration::from_millis(500);
         loop {
             match self.child.try_wait() {
-                Ok(Some(status)) => return format!("the implementation exited ({status})"),
+                Ok(Some(status)) => return ProtocolError::Gone(format!("the implementation exited ({status})")),
                 Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
-                _ => return "the implementation exited or closed its stdin and stdout".to_string(),
+                _ => {
+                    return ProtocolError::Gone("the implementation exited or closed its stdin and stdout".to_string())
+                }
             }
         }
     }
@@ -69,12 +113,13 @@ impl Drop for External {
 
 impl External {
     /// Starts `command` and performs the `start` handshake.
-    pub fn start(command: &str, timeout: Duration) -> Result<External, String> {
+    pub fn start(command: &str, timeout: Duration) -> Result<External, ProtocolError> {
         let mut ext = External {
             command: command.to_string(),
             timeout,
             info: ImplementationInfo { name: command.to_string(), version: String::new(), language: String::new() },
             supports: Vec::new(),
+            given_fields_only: false,
             proc: None,
             seq: 0,
         };
@@ -82,14 +127,15 @@ impl External {
         Ok(ext)
     }
 
-    fn spawn(&mut self) -> Result<(), String> {
+    fn spawn(&mut self) -> Result<(), ProtocolError> {
         let mut command = Command::new("sh");
         command.arg("-c").arg(&self.command).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let mut child = command.spawn().map_err(|e| format!("cannot start \"{}\": {e}", self.command))?;
-        let mut stdin = child.stdin.take().ok_or("no stdin")?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut child =
+            command.spawn().map_err(|source| ProtocolError::Spawn { command: self.command.clone(), source })?;
+        let mut stdin = child.stdin.take().ok_or(ProtocolError::NoPipe("stdin"))?;
+        let stdout = child.stdout.take().ok_or(ProtocolError::NoPipe("stdout"))?;
         let (to_stdin, from_runner) = channel::<String>();
         std::thread::spawn(move || {
             for line in from_runner {
@@ -116,7 +162,7 @@ impl External {
             Ok(r) => r,
             Err(e) => {
                 self.stop();
-                return Err(format!("\"{}\" did not answer the start message: {e}", self.command));
+                return Err(ProtocolError::Handshake { command: self.command.clone(), cause: Box::new(e) });
             }
         };
         if let Some(info) = reply.get("implementation") {
@@ -129,6 +175,7 @@ impl External {
             .and_then(Value::as_array)
             .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
             .unwrap_or_default();
+        self.given_fields_only = reply.get("givenFieldsOnly").and_then(Value::as_bool).unwrap_or(false);
         Ok(())
     }
 
@@ -148,8 +195,8 @@ impl External {
         }
     }
 
-    fn exchange(&mut self, message: &Value) -> Result<Value, String> {
-        let p = self.proc.as_mut().ok_or("the implementation is not running")?;
+    fn exchange(&mut self, message: &Value) -> Result<Value, ProtocolError> {
+        let p = self.proc.as_mut().ok_or(ProtocolError::NotRunning)?;
         if p.stdin.send(message.to_string()).is_err() {
             return Err(p.gone());
         }
@@ -167,10 +214,10 @@ impl External {
                             .take(200)
                             .map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() })
                             .collect();
-                        format!("the implementation printed a line that is not JSON ({e}): {shown}")
+                        ProtocolError::NotJson { error: e.to_string(), line: shown }
                     });
                 }
-                Err(RecvTimeoutError::Timeout) => return Err(format!("no answer within {:?}", self.timeout)),
+                Err(RecvTimeoutError::Timeout) => return Err(ProtocolError::Timeout(self.timeout)),
                 Err(RecvTimeoutError::Disconnected) => return Err(p.gone()),
             }
         }
@@ -187,6 +234,10 @@ impl Implementation for External {
         self.info.clone()
     }
 
+    fn given_fields_only(&self) -> bool {
+        self.given_fields_only
+    }
+
     fn run(&mut self, case: &Case) -> CaseOutcome {
         if self.proc.is_none() {
             if let Err(e) = self.spawn() {
@@ -195,15 +246,16 @@ impl Implementation for External {
         }
         self.seq += 1;
         let seq = self.seq;
-        let reply = serde_json::to_value(case)
-            .map_err(|e| e.to_string())
-            .and_then(|c| self.exchange(&json!({"cmd": "run", "seq": seq, "case": c})));
-        let reply = match reply {
+        let message = match serde_json::to_value(case) {
+            Ok(c) => json!({"cmd": "run", "seq": seq, "case": c}),
+            Err(e) => return CaseOutcome::Errored(format!("the case cannot be sent: {e}")),
+        };
+        let reply = match self.exchange(&message) {
             Ok(r) => r,
             Err(e) => {
                 // A crashed, hung or garbled implementation is restarted for the next case.
                 self.stop();
-                return CaseOutcome::Errored(e);
+                return CaseOutcome::Errored(e.to_string());
             }
         };
         if reply.get("seq").and_then(Value::as_u64) != Some(seq) {
@@ -225,100 +277,5 @@ impl Implementation for External {
     }
 }
 
-/// The reply of the reference evaluator to one protocol message, or `None` for `stop`.
-pub fn handle_message(line: &str) -> Option<Value> {
-    // Fast path: a well-formed `run` message deserializes straight into the case model,
-    // without an intermediate JSON tree.
-    #[derive(serde::Deserialize)]
-    struct RunMessage {
-        cmd: String,
-        #[serde(default)]
-        seq: Value,
-        case: Case,
-    }
-    if let Ok(run) = serde_json::from_str::<RunMessage>(line) {
-        if run.cmd == "run" {
-            let seq = run.seq;
-            return match crate::reference::run_case(&run.case, false) {
-                Ok(steps) => {
-                    let results: Vec<StepResult> = steps.into_iter().map(|s| s.result).collect();
-                    Some(json!({"seq": seq, "results": results}))
-                }
-                Err(e) => Some(json!({"seq": seq, "errored": true, "message": e})),
-            };
-        }
-    }
-    let msg: Value = match serde_json::from_str(line) {
-        Ok(v) => v,
-        Err(e) => return Some(json!({"errored": true, "message": format!("not JSON: {e}")})),
-    };
-    match msg.get("cmd").and_then(Value::as_str) {
-        Some("start") => Some(json!({
-            "implementation": {"name": "iam-evaluator", "version": env!("CARGO_PKG_VERSION"), "language": "rust"},
-            "supports": ["evaluate", "request", "assumeRole", "parse"]
-        })),
-        Some("stop") => None,
-        Some("run") => {
-            let seq = msg.get("seq").cloned().unwrap_or(Value::Null);
-            let case = msg.get("case").cloned().unwrap_or(Value::Null);
-            let case: Case = match serde_json::from_value(case) {
-                Ok(c) => c,
-                Err(e) => return Some(json!({"seq": seq, "errored": true, "message": format!("invalid case: {e}")})),
-            };
-            match crate::reference::run_case(&case, false) {
-                Ok(steps) => {
-                    let results: Vec<StepResult> = steps.into_iter().map(|s| s.result).collect();
-                    Some(json!({"seq": seq, "results": results}))
-                }
-                Err(e) => Some(json!({"seq": seq, "errored": true, "message": e})),
-            }
-        }
-        other => Some(json!({"errored": true, "message": format!("unknown cmd {other:?}")})),
-    }
-}
-
-/// Serves the reference evaluator on `input` and `output` until `stop` or the end of
-/// the input.
-///
-/// Replies are buffered and written out whenever every request read so far has been
-/// answered and the server is about to wait for more input: a client that sends one
-/// request and waits gets its answer at once, and a client that pipelines many
-/// requests gets the answers in large writes rather than one write per line.
-pub fn serve(mut input: impl BufRead, output: impl Write) -> std::io::Result<()> {
-    let mut output = std::io::BufWriter::with_capacity(1 << 16, output);
-    // Input read but not yet answered: complete lines and the start of the next one.
-    let mut pending: Vec<u8> = Vec::new();
-    loop {
-        output.flush()?;
-        let chunk = input.fill_buf()?;
-        let at_end = chunk.is_empty();
-        let read = chunk.len();
-        pending.extend_from_slice(chunk);
-        input.consume(read);
-        let mut start = 0;
-        loop {
-            let rest = pending.get(start..).unwrap_or_default();
-            let (line, next) = match rest.iter().position(|&b| b == b'\n') {
-                Some(i) => (rest.get(..i).unwrap_or_default(), start + i + 1),
-                // At the end of the input the last line needs no newline.
-                None if at_end && !rest.is_empty() => (rest, pending.len()),
-                None => break,
-            };
-            start = next;
-            let line =
-                std::str::from_utf8(line).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            if line.trim().is_empty() {
-                continue;
-            }
-            match handle_message(line) {
-                Some(reply) => writeln!(output, "{reply}")?,
-                None => return output.flush(),
-            }
-        }
-        pending.drain(..start);
-        if at_end {
-            return output.flush();
-        }
-    }
-}
+/// The server half of the protocol lives in [`crate::serve`].
+pub use crate::serve::serve;

@@ -16,7 +16,7 @@ use iam_evaluator::import::{is_authorization_details, parse_json};
 use iam_evaluator::policy::ParseOptions;
 use iam_evaluator::query::{self, CanAnswer, Question, Reached, Verdict};
 use iam_evaluator::world::{Resource, World};
-use iam_evaluator::{Context, ContextValue, Decision, Policy, PolicySet, PolicyType, Principal, Request};
+use iam_evaluator::{Context, ContextValue, Policy, PolicySet, PolicyType, Principal, Request};
 use serde_json::{json, Value};
 
 use crate::case;
@@ -313,33 +313,6 @@ fn verdict_text(v: &Verdict) -> String {
     }
 }
 
-/// The trace as JSON.
-pub fn trace_json(decision: &Decision) -> Value {
-    let Some(t) = &decision.trace else { return Value::Null };
-    let policies: Vec<Value> = t
-        .policies
-        .iter()
-        .map(|p| {
-            let statements: Vec<Value> = p
-                .statements
-                .iter()
-                .map(|s| {
-                    let conditions: Vec<Value> = s
-                        .conditions
-                        .iter()
-                        .map(|(op, key, ok)| json!({ "operator": op, "key": key, "result": ok }))
-                        .collect();
-                    json!({ "index": s.index, "sid": s.sid, "effect": s.effect.as_str(), "action": s.action,
-                            "resource": s.resource, "principal": s.principal, "conditions": conditions,
-                            "matched": s.matched })
-                })
-                .collect();
-            json!({ "layer": p.layer.name(), "label": p.label, "statements": statements })
-        })
-        .collect();
-    json!({ "steps": t.steps, "policies": policies })
-}
-
 /// Prints a `can` answer; true when allowed.
 pub fn print_can(answer: &CanAnswer, format: Format) -> bool {
     let d = &answer.decision;
@@ -349,7 +322,7 @@ pub fn print_can(answer: &CanAnswer, format: Format) -> bool {
                 "decision": d.outcome.name(),
                 "deniedBy": d.denied_by.map(|l| l.name()),
                 "message": d.message(&answer.request),
-                "trace": trace_json(d),
+                "trace": crate::explain::render_json(&answer.request, d),
                 "verdict": answer.verdict.name(),
                 "dependsOn": unknowns_json(&answer.verdict),
             });

@@ -3,11 +3,10 @@
 
 use std::collections::HashMap;
 
+use iam_evaluator::evaluate::{PolicyLabel, PolicySlot, PreparedPolicySet};
 use iam_evaluator::policy::ParseOptions;
 use iam_evaluator::world::{AssumeRoleParams, Session, StsError, World as EvalWorld};
-use iam_evaluator::{
-    evaluate, evaluate_with_trace, Context, ContextValue, Policy, PolicySet, PolicyType, Principal, Request,
-};
+use iam_evaluator::{Context, ContextValue, Policy, PolicySet, PolicyType, Principal, Request};
 use serde_json::Value;
 
 use crate::case::{self, Case, ContextMap, EvaluateStep, Expect, SessionExpect, Step, StepKind, StepResult};
@@ -42,6 +41,9 @@ pub struct ExplainedStep {
     pub result: StepResult,
     /// For `explain`: the trace rendered as text.
     pub explanation: Option<String>,
+    /// For `explain --format json`: the same evidence as data
+    /// ([`crate::explain::render_json`]), for steps that made a decision.
+    pub evidence: Option<serde_json::Value>,
 }
 
 /// Runs every step of `case`. `explain` records a trace per decision.
@@ -78,7 +80,7 @@ fn run_parse(step: &Step) -> Result<ExplainedStep, String> {
         Err(e) => Expect { valid: Some(false), error_kind: Some(e.kind.name().to_string()), ..Expect::default() },
     };
     let explanation = Policy::parse(&text, ty).err().map(|e| e.to_string());
-    Ok(ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation })
+    Ok(ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation, evidence: None })
 }
 
 /// Reads a context map of the case format.
@@ -119,34 +121,49 @@ pub fn evaluate_inputs(e: &EvaluateStep) -> Result<(Request, PolicySet), String>
     let request =
         Request::new(principal, &e.action, &e.resource, e.resource_account.as_deref(), context_from(&e.context)?);
     let list = |docs: &[Value], ty| docs.iter().map(|d| policy_from(d, ty)).collect::<Result<Vec<_>, _>>();
-    // An sts:AssumeRole request on a role carries the role's trust policy as its
-    // resource-based policy (R11.1), which must always allow the caller (R7.7); every
-    // role has one, so a step without it is denied by the (absent) trust policy.
-    let on_role = iam_evaluator::pattern::arn_components(&e.resource)
-        .is_some_and(|[_, _, service, _, _, res]| service == "iam" && res.starts_with("role/"));
-    let sts_action =
-        ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"].iter().any(|a| a.eq_ignore_ascii_case(&e.action));
-    let set = PolicySet {
+    let levels = |levels: &[Vec<Value>], ty| levels.iter().map(|l| list(l, ty)).collect::<Result<Vec<_>, _>>();
+    let mut set = PolicySet {
         identity: list(&e.identity_policies, PolicyType::Identity)?,
         resource_policy: e.resource_policy.as_ref().map(|d| policy_from(d, PolicyType::Resource)).transpose()?,
-        resource_is_trust: on_role && sts_action,
         boundary: e.permissions_boundary.as_ref().map(|d| policy_from(d, PolicyType::Boundary)).transpose()?,
         session: e.session_policies.as_ref().map(|ps| list(ps, PolicyType::Session)).transpose()?,
-        scps: e
-            .scps
-            .as_ref()
-            .map(|levels| levels.iter().map(|l| list(l, PolicyType::Scp)).collect::<Result<Vec<_>, _>>())
-            .transpose()?,
-        rcps: e
-            .rcps
-            .as_ref()
-            .map(|levels| levels.iter().map(|l| list(l, PolicyType::Rcp)).collect::<Result<Vec<_>, _>>())
-            .transpose()?,
-    };
+        scps: e.scps.as_deref().map(|l| levels(l, PolicyType::Scp)).transpose()?,
+        rcps: e.rcps.as_deref().map(|l| levels(l, PolicyType::Rcp)).transpose()?,
+        ..PolicySet::default()
+    }
+    .for_request(&request);
+    label_case_fields(&mut set);
     Ok((request, set))
 }
 
-fn decision_result(decision: &iam_evaluator::Decision, request: &Request) -> Expect {
+/// Names each policy of an evaluate step by its field in the case
+/// (`identityPolicies[0]`, `scps[1][0]`, ...).
+fn label_case_fields(set: &mut PolicySet) {
+    let field = |path: String| PolicyLabel::CaseField { path };
+    let mut labels = Vec::new();
+    labels.extend((0..set.identity.len()).map(|i| (PolicySlot::Identity(i), field(format!("identityPolicies[{i}]")))));
+    if set.resource_policy.is_some() {
+        labels.push((PolicySlot::Resource, field("resourcePolicy".to_string())));
+    }
+    if set.boundary.is_some() {
+        labels.push((PolicySlot::Boundary, field("permissionsBoundary".to_string())));
+    }
+    let session = set.session.as_ref().map_or(0, Vec::len);
+    labels.extend((0..session).map(|i| (PolicySlot::Session(i), field(format!("sessionPolicies[{i}]")))));
+    for (name, levels) in [("scps", &set.scps), ("rcps", &set.rcps)] {
+        for (level, policies) in levels.iter().flatten().enumerate() {
+            for index in 0..policies.len() {
+                let slot =
+                    if name == "scps" { PolicySlot::Scp { level, index } } else { PolicySlot::Rcp { level, index } };
+                labels.push((slot, field(format!("{name}[{level}][{index}]"))));
+            }
+        }
+    }
+    set.labels.extend(labels);
+}
+
+/// The result fields of a decision: `decision`, `deniedBy` and the AWS message.
+pub fn decision_result(decision: &iam_evaluator::Decision, request: &Request) -> Expect {
     Expect {
         decision: Some(decision.outcome.name().to_string()),
         denied_by: decision.denied_by.map(|l| l.name().to_string()),
@@ -157,10 +174,11 @@ fn decision_result(decision: &iam_evaluator::Decision, request: &Request) -> Exp
 
 fn run_evaluate(e: &EvaluateStep, explain: bool) -> Result<ExplainedStep, String> {
     let (request, set) = evaluate_inputs(e)?;
-    let decision = if explain { evaluate_with_trace(&request, &set) } else { evaluate(&request, &set) };
+    let decision = PreparedPolicySet::new(set).decide(&request, explain);
     Ok(ExplainedStep {
         result: StepResult { fields: decision_result(&decision, &request), ..StepResult::default() },
         explanation: explain.then(|| crate::explain::render(&request, &decision)),
+        evidence: explain.then(|| crate::explain::render_json(&request, &decision)),
     })
 }
 
@@ -191,6 +209,7 @@ fn run_request(
     Ok(ExplainedStep {
         result: StepResult { fields: decision_result(&decision, &request), ..StepResult::default() },
         explanation: explain.then(|| crate::explain::render(&request, &decision)),
+        evidence: explain.then(|| crate::explain::render_json(&request, &decision)),
     })
 }
 
@@ -220,6 +239,7 @@ fn run_assume_role(
         let who = caller(&a.as_, world, sessions)?;
         world.assume_role(&who, &params, explain)
     };
+    let mut evidence = None;
     let (fields, explanation) = match outcome {
         Ok(issued) => {
             let fields = Expect {
@@ -232,6 +252,7 @@ fn run_assume_role(
                 ..Expect::default()
             };
             let explanation = explain.then(|| crate::explain::render(&issued.request, &issued.decision));
+            evidence = explain.then(|| crate::explain::render_json(&issued.request, &issued.decision));
             if let Some(name) = &step.save_as {
                 sessions.insert(name.clone(), issued.session);
             }
@@ -240,9 +261,10 @@ fn run_assume_role(
         Err(StsError::AccessDenied { request, decision }) => {
             let mut fields = decision_result(&decision, &request);
             fields.error = Some("AccessDenied".to_string());
+            evidence = explain.then(|| crate::explain::render_json(&request, &decision));
             (fields, explain.then(|| crate::explain::render(&request, &decision)))
         }
         Err(other) => (Expect { error: Some(other.code().to_string()), ..Expect::default() }, Some(other.to_string())),
     };
-    Ok(ExplainedStep { result: StepResult { fields, detail: None, skipped: None }, explanation })
+    Ok(ExplainedStep { result: StepResult { fields, detail: None, skipped: None }, explanation, evidence })
 }

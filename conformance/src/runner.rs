@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::case::{Case, Expect, StepResult};
+use crate::case_error::{CaseError, Cause};
 
 /// Who an implementation is (the protocol's `implementation` object).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -36,6 +37,12 @@ pub trait Implementation {
     fn info(&self) -> ImplementationInfo;
     /// Runs one case.
     fn run(&mut self, case: &Case) -> CaseOutcome;
+    /// True when the implementation leaves out of a step result the fields it cannot
+    /// give (its start reply's `givenFieldsOnly`): then only the fields it gives are
+    /// compared, except `decision` and `valid`, which are compared whenever expected.
+    fn given_fields_only(&self) -> bool {
+        false
+    }
 }
 
 /// The verdict on one case.
@@ -74,22 +81,54 @@ pub struct CaseReport {
     pub description: String,
     /// Tags.
     pub tags: Vec<String>,
+    /// Where the expected outcome comes from.
+    #[serde(default)]
+    pub sources: Vec<String>,
     /// The verdict.
     pub status: Status,
     /// Mismatches, for a failure.
     pub mismatches: Vec<Mismatch>,
     /// Why it was skipped or errored.
     pub message: Option<String>,
+    /// The `expect` fields that were compared (over all steps answered).
+    pub compared: Vec<String>,
+    /// The `expect` fields left uncompared because the implementation did not give them.
+    #[serde(rename = "notGiven", skip_serializing_if = "Vec::is_empty")]
+    pub not_given: Vec<String>,
 }
 
 /// Compares one step's result with its expectation; only fields present in `expect`.
 pub fn compare_step(step: usize, expect: &Expect, actual: &Expect) -> Vec<Mismatch> {
-    let mut out = Vec::new();
-    let mut check = |field: &str, e: Option<serde_json::Value>, a: Option<serde_json::Value>| {
+    compare_fields(step, expect, actual, false).mismatches
+}
+
+/// What comparing one step found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StepComparison {
+    /// The fields that differ.
+    pub mismatches: Vec<Mismatch>,
+    /// The fields compared.
+    pub compared: Vec<&'static str>,
+    /// The expected fields not compared because the result did not give them.
+    pub not_given: Vec<&'static str>,
+}
+
+/// Compares one step's result with its expectation, field by field, over the fields
+/// present in `expect`. With `given_only`, a field the result leaves out is not
+/// compared (and is listed in `not_given`), except `decision` and `valid`.
+pub fn compare_fields(step: usize, expect: &Expect, actual: &Expect, given_only: bool) -> StepComparison {
+    let mut out = StepComparison::default();
+    let mut check = |field: &'static str, e: Option<serde_json::Value>, a: Option<serde_json::Value>| {
         if let Some(e) = e {
+            let primary = field == "decision" || field == "valid";
+            if given_only && !primary && a.is_none() {
+                out.not_given.push(field);
+                return;
+            }
+            out.compared.push(field);
             let a = a.unwrap_or(serde_json::Value::Null);
             if e != a {
-                out.push(Mismatch { step, field: field.to_string(), expected: e, actual: a });
+                out.mismatches.push(Mismatch { step, field: field.to_string(), expected: e, actual: a });
             }
         }
     };
@@ -111,70 +150,109 @@ pub fn compare_step(step: usize, expect: &Expect, actual: &Expect) -> Vec<Mismat
 
 /// Judges an implementation's answer to a case.
 pub fn judge(case: &Case, outcome: &CaseOutcome) -> (Status, Vec<Mismatch>, Option<String>) {
+    let j = judge_with(case, outcome, false);
+    (j.status, j.mismatches, j.message)
+}
+
+/// The verdict on one case with what was compared.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judgement {
+    /// The verdict.
+    pub status: Status,
+    /// Mismatches, for a failure.
+    pub mismatches: Vec<Mismatch>,
+    /// Why it was skipped or errored.
+    pub message: Option<String>,
+    /// The fields compared, each once, in the order first met.
+    pub compared: Vec<String>,
+    /// The expected fields not given by the implementation, each once.
+    pub not_given: Vec<String>,
+}
+
+/// Judges an answer; `given_only` as in [`compare_fields`]. A step of which no field
+/// could be compared counts as skipped: nothing the implementation gave was expected.
+pub fn judge_with(case: &Case, outcome: &CaseOutcome, given_only: bool) -> Judgement {
+    let bare = |status, message: &str| Judgement {
+        status,
+        mismatches: Vec::new(),
+        message: Some(message.to_string()),
+        compared: Vec::new(),
+        not_given: Vec::new(),
+    };
     match outcome {
-        CaseOutcome::Skipped(m) => (Status::Skipped, Vec::new(), Some(m.clone())),
-        CaseOutcome::Errored(m) => (Status::Errored, Vec::new(), Some(m.clone())),
+        CaseOutcome::Skipped(m) => bare(Status::Skipped, m),
+        CaseOutcome::Errored(m) => bare(Status::Errored, m),
         CaseOutcome::Results(results) => {
             if results.len() != case.steps.len() {
-                return (
-                    Status::Errored,
-                    Vec::new(),
-                    Some(format!("{} results for {} steps", results.len(), case.steps.len())),
-                );
+                return bare(Status::Errored, &format!("{} results for {} steps", results.len(), case.steps.len()));
             }
-            let mut mismatches = Vec::new();
+            let mut j = bare(Status::Passed, "");
+            j.message = None;
             let mut skipped = false;
+            let add = |list: &mut Vec<String>, fields: &[&str]| {
+                for f in fields {
+                    if !list.iter().any(|x| x == f) {
+                        list.push((*f).to_string());
+                    }
+                }
+            };
             for (i, (step, result)) in case.steps.iter().zip(results).enumerate() {
                 if result.skipped == Some(true) {
                     skipped = true;
                     continue;
                 }
-                mismatches.extend(compare_step(i + 1, &step.expect, &result.fields));
+                let c = compare_fields(i + 1, &step.expect, &result.fields, given_only);
+                if c.compared.is_empty() {
+                    skipped = true;
+                }
+                add(&mut j.compared, &c.compared);
+                add(&mut j.not_given, &c.not_given);
+                j.mismatches.extend(c.mismatches);
             }
-            if !mismatches.is_empty() {
-                (Status::Failed, mismatches, None)
+            if !j.mismatches.is_empty() {
+                j.status = Status::Failed;
             } else if skipped {
-                (Status::Skipped, Vec::new(), Some("some steps were skipped".to_string()))
-            } else {
-                (Status::Passed, Vec::new(), None)
+                j.status = Status::Skipped;
+                j.message = Some("some steps were skipped".to_string());
             }
+            j
         }
     }
 }
 
-/// Reads a case file; the error names the file and the JSON location.
-pub fn load_case(path: &Path) -> Result<Case, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    parse_case(&text).map_err(|e| format!("{}: {e}", path.display()))
+/// Reads a case file; the error names the file and the place in it.
+pub fn load_case(path: &Path) -> Result<Case, CaseError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| CaseError::new(Cause::Read(e)).in_file(&shown))?;
+    parse_case(&text).map_err(|e| e.in_file(shown))
 }
 
-/// Parses case text.
-pub fn parse_case(text: &str) -> Result<Case, String> {
-    let case: Case =
-        serde_json::from_str(text).map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))?;
-    for (i, step) in case.steps.iter().enumerate() {
-        step.kind().map_err(|e| format!("step {}: {e}", i + 1))?;
-    }
+/// Parses case text: its JSON shape, then the load-time checks of [`crate::validate`].
+pub fn parse_case(text: &str) -> Result<Case, CaseError> {
+    let case: Case = serde_json::from_str(text).map_err(|e| CaseError::syntax(&e))?;
     if case.sources.is_empty() {
-        return Err("a case needs at least one source".to_string());
+        return Err(CaseError::new(Cause::NoSource));
     }
     if case.steps.is_empty() {
-        return Err("a case needs at least one step".to_string());
+        return Err(CaseError::new(Cause::NoStep));
     }
+    let tree: serde_json::Value = serde_json::from_str(text).map_err(|e| CaseError::syntax(&e))?;
+    crate::validate::check(&tree).map_err(|l| CaseError::located(text, l))?;
     Ok(case)
 }
 
 /// Every `.json` case file under the given files and folders, sorted. Folders named
 /// `schema`, `managed` and `fuzz` hold other data and are skipped.
-pub fn collect_case_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub fn collect_case_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CaseError> {
     let mut out = Vec::new();
     for p in paths {
+        let shown = p.display().to_string();
         if p.is_dir() {
-            walk(p, &mut out).map_err(|e| format!("{}: {e}", p.display()))?;
+            walk(p, &mut out).map_err(|e| CaseError::new(Cause::Read(e)).in_file(&shown))?;
         } else if p.exists() {
             out.push(p.clone());
         } else {
-            return Err(format!("{}: no such file or folder", p.display()));
+            return Err(CaseError::new(Cause::Missing).in_file(shown));
         }
     }
     out.sort();
@@ -201,27 +279,38 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Runs one file.
 pub fn run_file(implementation: &mut dyn Implementation, path: &Path) -> CaseReport {
+    run_loaded(implementation, path, load_case(path))
+}
+
+/// Runs a case already loaded from `path`; an invalid case is errored, never sent.
+pub fn run_loaded(implementation: &mut dyn Implementation, path: &Path, loaded: Result<Case, CaseError>) -> CaseReport {
     let shown = path.display().to_string();
-    let loaded = std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|text| parse_case(&text));
     match loaded {
-        Err(message) => CaseReport {
+        Err(e) => CaseReport {
             path: shown,
             description: String::new(),
             tags: Vec::new(),
+            sources: Vec::new(),
             status: Status::Errored,
             mismatches: Vec::new(),
-            message: Some(format!("invalid case file: {message}")),
+            // The file is named by the report's path already.
+            message: Some(format!("invalid case file: {}", e.describe())),
+            compared: Vec::new(),
+            not_given: Vec::new(),
         },
         Ok(case) => {
             let outcome = implementation.run(&case);
-            let (status, mismatches, message) = judge(&case, &outcome);
+            let j = judge_with(&case, &outcome, implementation.given_fields_only());
             CaseReport {
                 path: shown,
                 description: case.description.clone(),
                 tags: case.tags.clone(),
-                status,
-                mismatches,
-                message,
+                sources: case.sources.clone(),
+                status: j.status,
+                mismatches: j.mismatches,
+                message: j.message,
+                compared: j.compared,
+                not_given: j.not_given,
             }
         }
     }
@@ -256,6 +345,12 @@ impl Counts {
         self.passed + self.failed + self.skipped + self.errored
     }
 
+    /// Cases an implementation answered and that were compared with `expect`:
+    /// passed and failed ones (skipped and errored cases were not compared).
+    pub fn compared(&self) -> usize {
+        self.passed + self.failed
+    }
+
     /// The closing line.
     pub fn line(&self) -> String {
         format!("{} passed, {} failed, {} skipped, {} errored", self.passed, self.failed, self.skipped, self.errored)
@@ -280,4 +375,57 @@ pub fn summarize(reports: &[CaseReport]) -> (Counts, BTreeMap<String, Counts>, B
 /// The area of a case path: the folder that holds the file.
 pub fn area_of(path: &str) -> String {
     Path::new(path).parent().and_then(|p| p.file_name()).and_then(|n| n.to_str()).unwrap_or(".").to_string()
+}
+
+#[cfg(test)]
+mod given_fields_tests {
+    use super::*;
+
+    fn case(expect: &str) -> Case {
+        let text = format!(
+            r#"{{"description":"d","sources":["s"],"steps":[{{"parse":{{"type":"identity","policy":"x"}},"expect":{expect}}}]}}"#
+        );
+        parse_case(&text).unwrap()
+    }
+
+    fn answer(json: &str) -> CaseOutcome {
+        CaseOutcome::Results(vec![serde_json::from_str(json).unwrap()])
+    }
+
+    #[test]
+    fn without_given_only_a_missing_field_is_a_mismatch() {
+        let c = case(r#"{"valid":false,"errorKind":"json"}"#);
+        let j = judge_with(&c, &answer(r#"{"valid":false}"#), false);
+        assert_eq!(j.status, Status::Failed);
+        assert_eq!(j.compared, ["valid", "errorKind"]);
+        assert!(j.not_given.is_empty());
+    }
+
+    #[test]
+    fn with_given_only_a_field_left_out_is_not_compared_but_named() {
+        let c = case(r#"{"valid":false,"errorKind":"json"}"#);
+        let j = judge_with(&c, &answer(r#"{"valid":false}"#), true);
+        assert_eq!(j.status, Status::Passed);
+        assert_eq!(j.compared, ["valid"]);
+        assert_eq!(j.not_given, ["errorKind"]);
+        // A field that is given is compared.
+        let j = judge_with(&c, &answer(r#"{"valid":false,"errorKind":"shape"}"#), true);
+        assert_eq!(j.status, Status::Failed);
+    }
+
+    #[test]
+    fn with_given_only_decision_and_valid_are_always_compared() {
+        let c = case(r#"{"valid":false}"#);
+        let j = judge_with(&c, &answer(r#"{}"#), true);
+        assert_eq!(j.status, Status::Failed);
+        assert_eq!(j.mismatches[0].field, "valid");
+    }
+
+    #[test]
+    fn a_step_with_nothing_comparable_is_skipped_not_passed() {
+        let c = case(r#"{"errorKind":"json"}"#);
+        let j = judge_with(&c, &answer(r#"{"valid":false}"#), true);
+        assert_eq!(j.status, Status::Skipped);
+        assert!(j.compared.is_empty());
+    }
 }

@@ -54,6 +54,12 @@ fn load_own(w: &case::World) -> Result<World, String> {
     for (arn, doc) in &w.policies {
         world.policies.insert(arn.clone(), parse(doc, PolicyType::Identity, &format!("managed policy {arn}"))?);
     }
+    let owners = w.users.iter().map(|(a, u)| (a, &u.inline_policies));
+    let owners = owners.chain(w.groups.iter().map(|(a, g)| (a, &g.inline_policies)));
+    for (arn, inline) in owners.chain(w.roles.iter().map(|(a, r)| (a, &r.inline_policies))) {
+        // In the order `inline` parses them (the map's key order).
+        world.inline_policy_names.insert(arn.clone(), inline.keys().cloned().collect());
+    }
     for (arn, u) in &w.users {
         world.users.insert(
             arn.clone(),

@@ -295,7 +295,7 @@ fn a_malformed_case_file_is_reported_with_its_file_and_location() {
         let truncated = line("c-truncated.json");
         assert!(truncated.contains("line 2") && truncated.contains("EOF"), "{truncated}");
         let nokind = line("d-nokind.json");
-        assert!(nokind.contains("step 1") && nokind.contains("no action key"), "{nokind}");
+        assert!(nokind.contains("steps[0] (/steps/0)") && nokind.contains("no action key"), "{nokind}");
     }
 }
 
@@ -457,4 +457,367 @@ fn serve_answers_the_protocol() {
     assert_eq!(replies[1]["results"][0]["errorKind"], "json");
     assert_eq!(replies[1]["results"][1]["decision"], "implicitDeny");
     assert_eq!(replies[2]["errored"], true);
+}
+
+// ---------------------------------------------------------------------------------
+// No silent pass.
+
+fn write(dir: &Path, rel: &str, value: &serde_json::Value) -> PathBuf {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, serde_json::to_string_pretty(value).unwrap()).unwrap();
+    path
+}
+
+/// A one-step evaluate case: alice with an identity policy allowing s3:GetObject.
+fn evaluate_case(action: &str, resource: &str, expect: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "description": "alice reads an object", "sources": ["regression:cli-test"], "tags": ["cli"],
+        "steps": [{"evaluate": {"principal": "arn:aws:iam::111122223333:user/alice", "action": action,
+                                "resource": resource, "identityPolicies": [serde_json::from_str::<serde_json::Value>(POLICY).unwrap()]},
+                   "expect": expect}],
+    })
+}
+
+#[test]
+fn zero_selected_cases_is_not_a_pass() {
+    let dir = scratch("zero");
+    std::fs::create_dir_all(dir.join("empty")).unwrap();
+    let r = run_bin(&dir, &["run", "empty"], None);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("no case selected") && r.stderr.contains("holds no .json case files"), "{}", r.stderr);
+    write(&dir, "cases/a.json", &evaluate_case("s3:GetObject", "*", serde_json::json!({"decision": "allowed"})));
+    let r = run_bin(&dir, &["run", "--filter", "nothing-like-this", "cases"], None);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("--filter \"nothing-like-this\" matches none of the 1 case files"), "{}", r.stderr);
+    let r = run_bin(&dir, &["run", "--tag", "no-such-tag", "cases"], None);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("has the tag no-such-tag"), "{}", r.stderr);
+    let r = run_bin(&dir, &["run", "--tag", "cli", "cases"], None);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("compared 1 of 1 cases with their expectations"), "{}", r.stdout);
+}
+
+#[test]
+fn skips_fail_on_request_and_everything_skipped_is_not_green() {
+    let dir = scratch("skips");
+    case(&dir, "a-pass", "MODE-PASS", &[]);
+    case(&dir, "b-skip", "MODE-SKIPCASE", &[]);
+    let r = run_fake(&dir, &["--fail-on-skip"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("1 case was skipped (--fail-on-skip)"), "{}", r.stderr);
+    assert!(r.stdout.contains("compared 1 of 2 cases with their expectations (1 skipped and 0 errored were not)"));
+    let r = run_fake(&dir, &["--min-cases", "2"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("only 1 cases were compared, fewer than --min-cases 2"), "{}", r.stderr);
+    assert_eq!(run_fake(&dir, &["--min-cases", "1"]).code, 0);
+    std::fs::remove_file(dir.join("cases/a-pass.json")).unwrap();
+    let r = run_fake(&dir, &[]);
+    assert_eq!(r.code, 1, "an implementation that skipped everything is not a green run");
+    assert!(r.stderr.contains("no case was compared"), "{}", r.stderr);
+    let r = run_fake(&dir, &["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["compared"], 0);
+}
+
+#[test]
+fn quiet_prints_the_closing_line_only() {
+    let dir = scratch("quiet");
+    case(&dir, "a-pass", "MODE-PASS", &[]);
+    case(&dir, "b-fail", "MODE-FAIL", &[]);
+    let r = run_fake(&dir, &["--quiet"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout, "1 passed, 1 failed, 0 skipped, 0 errored\n");
+}
+
+#[test]
+fn list_and_list_tags_show_the_selection_without_running() {
+    let dir = scratch("list");
+    case(&dir, "a", "MODE-PASS", &["t1", "t2"]);
+    case(&dir, "b", "MODE-FAIL", &["t2"]);
+    let r = run_bin(&dir, &["run", "--list", "--tag", "t1", "cases"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+    assert!(r.stdout.contains("a.json\tMODE-PASS: a parse case"), "{}", r.stdout);
+    let r = run_bin(&dir, &["run", "--list-tags", "cases"], None);
+    assert_eq!(r.stdout, "     1  t1\n     2  t2\n");
+}
+
+// ---------------------------------------------------------------------------------
+// Load-time checks with file and JSON location.
+
+#[test]
+fn wrong_values_are_invalid_cases_with_their_location() {
+    let dir = scratch("values");
+    let cases = [
+        (
+            "a-decision",
+            evaluate_case("s3:GetObject", "*", serde_json::json!({"decision": "Allow"})),
+            "/steps/0/expect/decision",
+            "\"Allow\" is not a `decision` value",
+        ),
+        (
+            "b-action",
+            evaluate_case("GetObject", "*", serde_json::json!({"decision": "allowed"})),
+            "/steps/0/evaluate/action",
+            "is not of the form service:Action",
+        ),
+        (
+            "c-resource",
+            evaluate_case("s3:GetObject", "my-bucket/key", serde_json::json!({"decision": "allowed"})),
+            "/steps/0/evaluate/resource",
+            "neither * nor an ARN",
+        ),
+        (
+            "d-deniedby",
+            evaluate_case("s3:GetObject", "*", serde_json::json!({"deniedBy": "Boundary"})),
+            "/steps/0/expect/deniedBy",
+            "not a `deniedBy` value",
+        ),
+        (
+            "e-errorkind",
+            serde_json::json!({"description": "x", "sources": ["regression:x"], "steps": [
+            {"parse": {"type": "identity", "policy": "{"}, "expect": {"valid": false, "errorKind": "syntax"}}]}),
+            "/steps/0/expect/errorKind",
+            "not a `errorKind` value",
+        ),
+        (
+            "f-error",
+            serde_json::json!({"description": "x", "sources": ["regression:x"], "steps": [
+            {"assumeRole": {"as": "a", "roleArn": "r", "roleSessionName": "s"}, "expect": {"error": "AccessDeniedException"}}]}),
+            "/steps/0/expect/error",
+            "not a `error` value",
+        ),
+        ("g-empty", evaluate_case("s3:GetObject", "*", serde_json::json!({})), "/steps/0/expect", "`expect` is empty"),
+    ];
+    for (name, value, _, _) in &cases {
+        write(&dir, &format!("cases/{name}.json"), value);
+    }
+    for imp in [None, Some(fake(&dir, FAKE))] {
+        let mut args = vec!["run"];
+        if let Some(i) = &imp {
+            args.extend(["--impl", i.as_str()]);
+        }
+        args.push("cases");
+        let r = run_bin(&dir, &args, None);
+        assert_eq!(r.code, 1);
+        assert_eq!(r.closing_line(), "0 passed, 0 failed, 0 skipped, 7 errored", "{}", r.stdout);
+        for (name, _, pointer, needle) in &cases {
+            let line = r.stdout.lines().find(|l| l.contains(&format!("{name}.json"))).unwrap();
+            assert!(line.starts_with("ERROR") && line.contains("invalid case file: line "), "{line}");
+            assert!(line.contains(&format!("({pointer})")) && line.contains(needle), "{line}");
+        }
+    }
+    // The hint for a value that differs only in letter case.
+    write(&dir, "hint/a.json", &evaluate_case("s3:GetObject", "*", serde_json::json!({"decision": "ImplicitDeny"})));
+    let r = run_bin(&dir, &["run", "hint"], None);
+    assert!(r.stdout.contains("did you mean \"implicitDeny\"?"), "{}", r.stdout);
+}
+
+#[test]
+fn a_policy_error_points_into_the_case_file() {
+    let dir = scratch("policy-error");
+    let text = r#"{
+  "description": "a broken SCP",
+  "sources": ["regression:x"],
+  "steps": [
+    {"evaluate": {"principal": "arn:aws:iam::111122223333:user/a", "action": "s3:GetObject", "resource": "*",
+                  "scps": [[{"Version": "2012-10-17",
+                             "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Sid": "no spaces"}}]]},
+     "expect": {"decision": "implicitDeny"}}
+  ]
+}
+"#;
+    std::fs::create_dir_all(dir.join("cases")).unwrap();
+    std::fs::write(dir.join("cases/a.json"), text).unwrap();
+    let world = r#"{"description": "x", "sources": ["regression:x"],
+ "world": {"policies": {"arn:aws:iam::111122223333:policy/p":
+   "{\"Version\": \"2012-10-17\", \"Statement\": {\"Effect\": \"Deny\", \"Action\": \"s3:*\", \"Resource\": \"*\", \"Principal\": \"*\"}}"}},
+ "steps": [{"parse": {"type": "identity", "policy": "{}"}, "expect": {"valid": false}}]}"#;
+    std::fs::write(dir.join("cases/b.json"), world).unwrap();
+    let r = run_bin(&dir, &["eval", "cases/a.json"], None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "cases/a.json: line 6, column 29: steps[0].evaluate.scps[0][0] (/steps/0/evaluate/scps/0/0): the scp policy is invalid: sid error at /Statement/Sid"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("that value is at line 7, column 102"), "{}", r.stderr);
+    let r = run_bin(&dir, &["run", "cases"], None);
+    let b = r.stdout.lines().find(|l| l.contains("b.json")).unwrap();
+    assert!(
+        b.contains("line 3, column 4: world.policies[\"arn:aws:iam::111122223333:policy/p\"] (/world/policies/arn:aws:iam::111122223333:policy~1p): the identity policy is invalid: forbidden-element error at /Statement/Principal (line 1, column "),
+        "{b}"
+    );
+}
+
+// ---------------------------------------------------------------------------------
+// eval, explain and parse.
+
+#[test]
+fn eval_and_explain_say_whether_each_step_matched() {
+    let dir = scratch("eval");
+    let mut two = evaluate_case("s3:GetObject", "*", serde_json::json!({"decision": "allowed"}));
+    let second = serde_json::json!({"evaluate": {"principal": "arn:aws:iam::111122223333:user/alice", "action": "s3:PutObject",
+        "resource": "*", "identityPolicies": []}, "expect": {"decision": "allowed"}});
+    two["steps"].as_array_mut().unwrap().push(second);
+    let file = write(&dir, "two.json", &two);
+    let r = run_bin(&dir, &["eval", file.to_str().unwrap()], None);
+    assert_eq!(r.code, 1, "a step that does not match its expect: {}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["matched"], false);
+    assert_eq!(v["expect"][0]["matched"], true);
+    assert_eq!(v["expect"][1]["matched"], false);
+    assert_eq!(v["expect"][1]["mismatches"][0]["actual"], "implicitDeny");
+    let r = run_bin(&dir, &["explain", "-"], Some(&two.to_string()));
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("expect: matched\n"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("expect: NOT matched: decision expected \"allowed\" but got \"implicitDeny\""),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("1 of 2 steps did not match their expect"), "{}", r.stdout);
+    let r = run_bin(&dir, &["explain", "--format", "json", "-"], Some(&two.to_string()));
+    assert_eq!(r.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
+    assert_eq!(v["matched"], false);
+    assert_eq!(v["steps"][0]["expect"]["matched"], true);
+    assert_eq!(v["steps"][1]["expect"]["mismatches"][0]["field"], "decision");
+    assert_eq!(v["steps"][1]["evidence"]["decision"]["outcome"], "implicitDeny", "{}", v["steps"][1]);
+    assert_eq!(v["steps"][0]["evidence"]["request"]["action"], "s3:GetObject");
+    two["steps"][1]["expect"]["decision"] = "implicitDeny".into();
+    let r = run_bin(&dir, &["explain", "-"], Some(&two.to_string()));
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("every step (2) matched its expect"), "{}", r.stdout);
+}
+
+#[test]
+fn parse_checks_policy_files_by_type() {
+    let dir = scratch("parse");
+    std::fs::write(dir.join("id.json"), POLICY).unwrap();
+    std::fs::write(dir.join("bad.json"), "{\"Version\": \"2012-10-17\",\n \"Statement\": {\"Effect\": \"Permit\"}}")
+        .unwrap();
+    let r = run_bin(&dir, &["parse", "--type", "identity", "id.json"], None);
+    assert_eq!((r.code, r.stdout.as_str()), (0, "id.json: valid identity policy\n"), "{}", r.stderr);
+    let r = run_bin(&dir, &["parse", "--type", "resource", "id.json", "bad.json"], None);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("id.json: line 1, column 40 (/Statement): invalid resource policy: missing-element error"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("bad.json: line 2, column 26 (/Statement/Effect): invalid resource policy: effect error"),
+        "{}",
+        r.stdout
+    );
+    let r = run_bin(&dir, &["parse", "-t", "scp", "--format", "json", "-"], Some("{\"Statement\": 1}"));
+    assert_eq!(r.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v[0]["errorKind"], "shape");
+    assert_eq!(v[0]["pointer"], "/Statement");
+    let r = run_bin(&dir, &["parse", "--type", "identity", "missing.json"], None);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("missing.json: "), "{}", r.stderr);
+    let r = run_bin(&dir, &["parse", "--type", "user", "id.json"], None);
+    assert_eq!(r.code, 2, "an unknown type is a usage error");
+}
+
+// ---------------------------------------------------------------------------------
+// Help, version, completions, the corpus location, JUnit, diff.
+
+#[test]
+fn help_version_and_completions() {
+    let dir = scratch("help");
+    let r = run_bin(&dir, &["--help"], None);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.contains("Examples:")
+            && r.stdout.contains("Exit codes:")
+            && r.stdout.contains("IAM_CONFORMANCE_CORPUS")
+    );
+    let r = run_bin(&dir, &["--version"], None);
+    assert!(r.stdout.starts_with("iam-conformance ") && r.stdout.contains("case format 1.1"), "{}", r.stdout);
+    assert!(r.stdout.contains(" case files in "), "{}", r.stdout);
+    for shell in ["bash", "zsh", "fish"] {
+        let r = run_bin(&dir, &["completions", shell], None);
+        assert_eq!(r.code, 0, "{shell}");
+        assert!(r.stdout.contains("iam-conformance") && r.stdout.contains("min-cases"), "{shell}: {}", r.stdout);
+    }
+}
+
+#[test]
+fn run_without_paths_finds_the_corpus_or_says_how_to_point_at_it() {
+    let dir = scratch("corpus-var");
+    let run = |var: &str| {
+        Command::new(BIN)
+            .args(["run", "--quiet"])
+            .current_dir(&*dir)
+            .env("IAM_CONFORMANCE_CORPUS", var)
+            .output()
+            .unwrap()
+    };
+    let out = run("/nonexistent/corpus");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("IAM_CONFORMANCE_CORPUS=/nonexistent/corpus is not a folder"), "{err}");
+    write(&dir, "mine/a.json", &evaluate_case("s3:GetObject", "*", serde_json::json!({"decision": "allowed"})));
+    let out = run(dir.join("mine").to_str().unwrap());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1 passed, 0 failed, 0 skipped, 0 errored\n");
+    // Outside the repository, without the variable: the source tree's corpus, named.
+    let out = Command::new(BIN)
+        .args(["run", "--list"])
+        .current_dir(&*dir)
+        .env_remove("IAM_CONFORMANCE_CORPUS")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("using the corpus at ") && err.contains("IAM_CONFORMANCE_CORPUS"), "{err}");
+}
+
+#[test]
+fn junit_says_absent_like_the_text() {
+    let dir = scratch("junit-absent");
+    // The reference evaluator gives no deniedBy for an allow.
+    write(
+        &dir,
+        "cases/a.json",
+        &evaluate_case("s3:GetObject", "*", serde_json::json!({"decision": "allowed", "deniedBy": "scp"})),
+    );
+    let r = run_bin(&dir, &["run", "--format", "junit", "cases"], None);
+    assert!(r.stdout.contains("step 1 deniedBy: expected &quot;scp&quot; but got (absent)"), "{}", r.stdout);
+    let r = run_bin(&dir, &["run", "cases"], None);
+    assert!(r.stdout.contains("step 1 deniedBy: expected \"scp\" but got (absent)"), "{}", r.stdout);
+}
+
+/// Answers every evaluate case with an allow: it disagrees with the oracle often.
+const ALLOW_ALL: &str = r#"
+while IFS= read -r line; do
+  case "$line" in
+    *'"cmd":"start"'*) printf '%s\n' '{"implementation":{"name":"allow-all","version":"0","language":"sh"},"supports":["evaluate"]}' ;;
+    *'"cmd":"stop"'*) exit 0 ;;
+    *'"cmd":"run"'*)
+      seq=$(printf '%s\n' "$line" | sed 's/^{"cmd":"run","seq":\([0-9]*\),.*/\1/')
+      printf '{"seq":%s,"results":[{"decision":"allowed"}]}\n' "$seq" ;;
+  esac
+done
+"#;
+
+#[test]
+fn diff_writes_its_summary_apart_from_its_case_files() {
+    let dir = scratch("diff");
+    let imp = fake(&dir, ALLOW_ALL);
+    let r = run_bin(&dir, &["diff", "--impl", &imp, "--cases", "20", "--seed", "3", "--out", "out"], None);
+    assert!(r.code == 0 || r.code == 1, "{}{}", r.stdout, r.stderr);
+    assert!(dir.join("out/summary.json").is_file());
+    let files: Vec<_> = std::fs::read_dir(dir.join("out/cases")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert!(!files.is_empty(), "allow-all disagrees with the oracle on some of 20 cases");
+    assert!(files.iter().all(|f| f.extension().is_some_and(|e| e == "json")));
+    let r = run_bin(&dir, &["run", "--list", "out/cases"], None);
+    assert_eq!(r.stdout.lines().count(), files.len(), "every file in out/cases is a case: {}", r.stdout);
+    assert!(!r.stdout.contains("invalid"), "{}", r.stdout);
 }

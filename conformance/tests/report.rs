@@ -73,6 +73,11 @@ fn report_from_two_runs_shows_the_matrix_and_the_failures() {
 
     let out = bin(&dir, &["report", "reference.json", "other.json", "-o", "report.html"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "report: wrote report.html\n", "it says where it wrote");
+    let mut written: Vec<String> =
+        std::fs::read_dir(&*dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    written.sort();
+    assert_eq!(written, ["cases", "other.json", "reference.json", "report.html"], "nothing else is written");
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
 
     assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
@@ -83,8 +88,13 @@ fn report_from_two_runs_shows_the_matrix_and_the_failures() {
     // uncertain case (1 of 2 passed) and counts it apart.
     assert!(html.contains("<div class=\"name\">iam-evaluator</div>"));
     assert!(html.contains("<div class=\"name\">other-impl</div>"));
-    assert!(html.contains("50% <small>1 of 2 cases passed</small>"), "{html}");
-    assert!(html.contains("uncertain-tagged, counted apart: 1 of 1 passed"));
+    assert!(html.contains("50% <small>1 of 2 cases not tagged uncertain passed</small>"), "{html}");
+    assert!(html.contains("uncertain-tagged, counted apart from the pass rate: 1 of 1 passed"));
+    // The headline totals are the CLI's closing line: 2 passed, 1 failed of 3.
+    assert!(html.contains("<span class=\"c-pass\"><b>2</b> passed</span><span class=\"c-fail\"><b>1</b> failed</span>"));
+    assert!(html.contains("compared 3 of 3 cases with their expectations"));
+    // Sources as links or code.
+    assert!(html.contains("Sources: <code>regression:report-test</code>"));
     let shape = html.lines().find(|l| l.starts_with("<tr><th class=\"row\">shape</th>")).unwrap();
     assert_eq!(shape.matches("<td").count(), 2, "{shape}");
     assert!(shape.contains("<span class=\"rate\">50%</span><span class=\"n\">1/2</span>"), "{shape}");
@@ -106,7 +116,7 @@ fn report_rejects_bad_input_naming_the_file() {
     let dir = scratch("bad-input");
     std::fs::write(dir.join("text.txt"), "1 passed, 0 failed, 0 skipped, 0 errored\n").unwrap();
     let cases = [
-        (vec!["report", "-o", "r.html"], "no input"),
+        (vec!["report", "-o", "r.html"], "<INPUTS>"),
         (vec!["report", "missing.json", "-o", "r.html"], "missing.json"),
         (vec!["report", "text.txt", "-o", "r.html"], "text.txt"),
     ];
@@ -125,4 +135,72 @@ fn report_rejects_bad_input_naming_the_file() {
     let out = bin(&dir, &["report", "ok.json", "-o", "no/such/folder/r.html"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/folder/r.html"));
+}
+
+/// Debian's Chromium, when installed (`apt-get install chromium`).
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
+}
+
+fn headless(browser: &str, profile: &Path, extra: &[&str], url: &str) -> Output {
+    Command::new("timeout")
+        .arg("120")
+        .arg(browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        .args(["--disable-component-update", "--disable-sync", "--hide-scrollbars"])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(extra)
+        .arg(url)
+        .output()
+        .unwrap()
+}
+
+/// Renders the report in headless Chromium and reads the rendered DOM: the sections
+/// and the failure groups are there and open, the tag table is collapsed. Skipped,
+/// with a message, where Chromium is not installed.
+#[test]
+fn the_report_renders_in_headless_chromium_with_its_sections_and_failure_groups() {
+    let Some(browser) = chromium() else {
+        eprintln!(
+            "SKIPPED: chromium is not installed (apt-get install -y chromium); the rendered report is not checked"
+        );
+        return;
+    };
+    let dir = scratch("chromium");
+    write_cases(&dir);
+    let run = bin(&dir, &["run", "--format", "json", "cases"]);
+    std::fs::write(dir.join("reference.json"), &run.stdout).unwrap();
+    let out = bin(&dir, &["report", "reference.json", "-o", "report.html"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let url = format!("file://{}", dir.join("report.html").display());
+    let profile = dir.join("profile");
+    let dom = headless(browser, &profile, &["--dump-dom"], &url);
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(dom.contains("</html>"), "chromium rendered nothing: {dom}");
+    for id in ["summary", "failures", "areas", "tags"] {
+        assert!(dom.contains(&format!("<section id=\"{id}\">")), "no #{id} in the rendered DOM");
+    }
+    let failures = dom.split("<section id=\"failures\">").nth(1).unwrap().split("</section>").next().unwrap();
+    assert!(
+        failures.contains("<details class=\"group\" open=\"\" id=\"failures-0-parse\">"),
+        "the failure group is in the DOM and open: {failures}"
+    );
+    assert!(failures.contains("cases/parse/2-wrong.json") && failures.contains("a &lt;wrong&gt; expectation"));
+    let tags = dom.split("<section id=\"tags\">").nth(1).unwrap();
+    assert!(tags.trim_start().starts_with("<details class=\"tagtable\"><summary>"), "the tag table is collapsed");
+    // The page at #failures is a picture with something on it (a blank one compresses
+    // to a few KB); the screenshot stays in the scratch folder.
+    let png = dir.join("failures.png");
+    let shot = headless(
+        browser,
+        &profile,
+        &[&format!("--screenshot={}", png.display()), "--window-size=1280,900"],
+        &format!("{url}#failures"),
+    );
+    assert!(png.exists(), "no screenshot: {}", String::from_utf8_lossy(&shot.stderr));
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert!(bytes.len() > 15_000, "the #failures screenshot looks blank ({} bytes)", bytes.len());
 }

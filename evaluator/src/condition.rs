@@ -39,6 +39,22 @@ pub enum Family {
     Null,
 }
 
+impl Family {
+    /// The type the family reads request values as, in words.
+    pub fn value_type(self) -> &'static str {
+        match self {
+            Family::StringEquals | Family::StringEqualsIgnoreCase | Family::StringLike => "a string",
+            Family::Numeric(_) => "a number",
+            Family::Date(_) => "a date",
+            Family::Bool => "a boolean",
+            Family::Binary => "binary data",
+            Family::Ip => "an IP address",
+            Family::Arn => "an ARN",
+            Family::Null => "a key's presence",
+        }
+    }
+}
+
 /// A comparison for numeric and date operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Cmp {
@@ -180,6 +196,11 @@ pub enum TypedValue {
     Net(IpNet),
     /// Null: `true` means "the key must be absent".
     Null(bool),
+    /// A `Numeric*` value that is not a number. No AWS page says IAM rejects such a
+    /// policy (Access Analyzer only warns, "Type mismatch number"), so it is accepted;
+    /// comparing with it is unknown: an Allow never matches on it, a Deny applies
+    /// (when in doubt, deny). corpus/parse/097.
+    Unreadable,
 }
 
 /// One operator-key entry of a condition block.
@@ -223,12 +244,6 @@ impl Condition {
         Ok(Condition { operator, key: key.to_string(), key_lower: key.to_ascii_lowercase(), raw_values, values })
     }
 
-    /// Evaluates the entry against the request context: true only when it holds
-    /// for certain (see [`Condition::evaluate_tri`]).
-    pub fn evaluate(&self, ctx: &Context) -> bool {
-        self.evaluate_tri(ctx) == Tri::True
-    }
-
     /// Evaluates the entry, three-valued: [`Tri::Unknown`] when the answer depends on
     /// a request value the operator cannot read. An Allow statement needs `True`; a
     /// Deny statement fires on `True` or `Unknown` (when in doubt, deny).
@@ -265,14 +280,33 @@ impl Condition {
         }
     }
 
+    /// The request values of this entry's key that its operator cannot read (what
+    /// makes [`Condition::evaluate_tri`] unknown).
+    pub fn unreadable_request_values<'c>(&self, ctx: &'c Context) -> Vec<&'c str> {
+        let Some(present) = ctx.get(&self.key_lower) else { return Vec::new() };
+        present
+            .values
+            .iter()
+            .filter(|v| RequestValue::read(self.operator.family, v).is_none())
+            .map(String::as_str)
+            .collect()
+    }
+
     /// For one request value: positive operators hold when some policy value matches;
     /// negated ones when no policy value matches. Unknown when the value cannot be read.
     fn item_holds(&self, request_value: &str, ctx: &Context) -> Tri {
         let Some(read) = RequestValue::read(self.operator.family, request_value) else {
             return Tri::Unknown;
         };
-        let any = self.values.iter().any(|v| value_matches(v, &read, self.operator.family, ctx));
-        Tri::from(any != self.operator.negated)
+        let any = Tri::any(self.values.iter().map(|v| match v {
+            TypedValue::Unreadable => Tri::Unknown,
+            v => Tri::from(value_matches(v, &read, self.operator.family, ctx)),
+        }));
+        if self.operator.negated {
+            !any
+        } else {
+            any
+        }
     }
 }
 
@@ -294,6 +328,19 @@ impl From<bool> for Tri {
             Tri::True
         } else {
             Tri::False
+        }
+    }
+}
+
+impl std::ops::Not for Tri {
+    type Output = Tri;
+
+    /// Negation: unknown stays unknown.
+    fn not(self) -> Tri {
+        match self {
+            Tri::True => Tri::False,
+            Tri::False => Tri::True,
+            Tri::Unknown => Tri::Unknown,
         }
     }
 }
@@ -459,7 +506,7 @@ fn read_policy_value(op: &Operator, raw: &str, variables: bool) -> Result<TypedV
         Family::StringEqualsIgnoreCase => TypedValue::Folded(raw.to_lowercase()),
         Family::StringLike => TypedValue::Like(Glob::new(raw, false)),
         Family::Arn => TypedValue::Arn(ArnPattern::new(raw)),
-        Family::Numeric(_) => TypedValue::Number(parse_number(raw).ok_or_else(|| bad("a number"))?),
+        Family::Numeric(_) => parse_number(raw).map_or(TypedValue::Unreadable, TypedValue::Number),
         Family::Date(_) => TypedValue::Date(parse_date(raw).ok_or_else(|| bad("an ISO 8601 date or epoch seconds"))?),
         Family::Bool => TypedValue::Bool(parse_bool(raw).ok_or_else(|| bad("true or false"))?),
         Family::Binary => TypedValue::Binary(
@@ -622,14 +669,15 @@ mod tests {
     #[test]
     fn unreadable_request_value_never_matches() {
         let c = cond("NumericNotEquals", "s3:max-keys", &["10"]);
-        assert!(!c.evaluate(&ctx(&[("s3:max-keys", "abc")])));
-        assert!(c.evaluate(&ctx(&[("s3:max-keys", "11")])));
-        assert!(c.evaluate(&ctx(&[])));
+        assert_eq!(c.evaluate_tri(&ctx(&[("s3:max-keys", "abc")])), Tri::Unknown);
+        assert_eq!(c.unreadable_request_values(&ctx(&[("s3:max-keys", "abc")])), ["abc"]);
+        assert_eq!(c.evaluate_tri(&ctx(&[("s3:max-keys", "11")])), Tri::True);
+        assert_eq!(c.evaluate_tri(&ctx(&[])), Tri::True);
     }
 
     #[test]
     fn set_qualifiers_on_absent_keys() {
-        assert!(cond("ForAllValues:StringEquals", "aws:TagKeys", &["a"]).evaluate(&ctx(&[])));
-        assert!(!cond("ForAnyValue:StringEquals", "aws:TagKeys", &["a"]).evaluate(&ctx(&[])));
+        assert_eq!(cond("ForAllValues:StringEquals", "aws:TagKeys", &["a"]).evaluate_tri(&ctx(&[])), Tri::True);
+        assert_eq!(cond("ForAnyValue:StringEquals", "aws:TagKeys", &["a"]).evaluate_tri(&ctx(&[])), Tri::False);
     }
 }

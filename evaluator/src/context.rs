@@ -35,6 +35,9 @@ impl ContextValue {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Context {
     entries: std::collections::HashMap<String, ContextValue>,
+    /// Keys (lower-cased) set by [`Context::insert_default`]: derived by the evaluator
+    /// or the world rather than given by the request.
+    derived: std::collections::BTreeSet<String>,
 }
 
 impl Context {
@@ -55,11 +58,18 @@ impl Context {
         }
     }
 
-    /// Sets `key` only when it is not already set.
+    /// Sets `key` only when it is not already set, and marks it derived (a key the
+    /// evaluator or the world adds, such as `aws:PrincipalArn`).
     pub fn insert_default(&mut self, key: &str, value: ContextValue) {
         if !self.contains(key) {
             self.insert(key, value);
+            self.derived.insert(key.to_ascii_lowercase());
         }
+    }
+
+    /// True when `key` was added by [`Context::insert_default`] rather than given.
+    pub fn is_derived(&self, key: &str) -> bool {
+        self.derived.contains(&key.to_ascii_lowercase())
     }
 
     /// True when the key has an entry.
@@ -78,7 +88,9 @@ impl Context {
 
     /// Removes `key`.
     pub fn remove(&mut self, key: &str) {
-        self.entries.remove(&key.to_ascii_lowercase());
+        let lower = key.to_ascii_lowercase();
+        self.entries.remove(&lower);
+        self.derived.remove(&lower);
     }
 
     /// Every entry, keys lower-cased, sorted by key.

@@ -1,6 +1,7 @@
 //! Decisions: the outcome, the policy type that decided a denial, the AWS
 //! access-denied message (IAM-SPEC.md section 13) and a trace.
 
+use crate::condition::Tri;
 use crate::policy::Effect;
 use crate::request::Request;
 
@@ -87,6 +88,12 @@ impl Layer {
         }
     }
 
+    /// The policy type in words (`role trust policy`), as the access-denied messages
+    /// name it.
+    pub fn noun(self) -> &'static str {
+        self.implicit_noun()
+    }
+
     fn implicit_noun(self) -> &'static str {
         match self {
             Layer::Scp => "service control policy",
@@ -163,13 +170,96 @@ fn display_resource(action: &str, resource: &str) -> String {
     }
 }
 
-/// What the evaluator consulted, for a person to read.
+/// What the evaluator consulted, written by the same functions that decide (so the
+/// trace cannot disagree with the decision).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Trace {
     /// One entry per policy consulted, in evaluation order.
     pub policies: Vec<PolicyTrace>,
-    /// The steps of the decision procedure, in order, as sentences.
-    pub steps: Vec<String>,
+    /// The steps of the decision procedure, in the order they were taken.
+    pub steps: Vec<StepTrace>,
+}
+
+/// A step of the decision procedure, named as in the rules document (IAM-SPEC.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// R11.10: `sts:GetCallerIdentity` needs no permission.
+    CallerIdentity,
+    /// R6.2: an explicit deny in any applicable policy decides.
+    ExplicitDeny,
+    /// R6.3: resource control policies.
+    Rcps,
+    /// R6.4, R9.1: service control policies, every level.
+    Scps,
+    /// R6.6, R8.2: a service principal is allowed only by a resource-based policy.
+    ServicePrincipal,
+    /// R8.1: a cross-account request needs both accounts to allow.
+    CrossAccount,
+    /// R7.7: a role trust policy or KMS key policy must allow the caller.
+    RequiredGrant,
+    /// R6.6, R7.1 to R7.6: what the resource-based policy's grant is worth.
+    ResourceGrant,
+    /// R6.1: the account's root user has full access in its own account.
+    RootUser,
+    /// R6.7: identity-based policies.
+    IdentityPolicies,
+    /// R6.8: the permissions boundary.
+    Boundary,
+    /// R6.9: session policies.
+    SessionPolicies,
+    /// R6.7 to R6.9 together: the caller's own policies allow.
+    CallerPolicies,
+}
+
+impl Rule {
+    /// The rule's number in the rules document.
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::CallerIdentity => "R11.10",
+            Rule::ExplicitDeny => "R6.2",
+            Rule::Rcps => "R6.3",
+            Rule::Scps => "R6.4",
+            Rule::ServicePrincipal => "R8.2",
+            Rule::CrossAccount => "R8.1",
+            Rule::RequiredGrant => "R7.7",
+            Rule::ResourceGrant => "R6.6",
+            Rule::RootUser => "R6.1",
+            Rule::IdentityPolicies => "R6.7",
+            Rule::Boundary => "R6.8",
+            Rule::SessionPolicies => "R6.9",
+            Rule::CallerPolicies => "R6.7-R6.9",
+        }
+    }
+
+    /// The step's name.
+    pub fn title(self) -> &'static str {
+        match self {
+            Rule::CallerIdentity => "sts:GetCallerIdentity",
+            Rule::ExplicitDeny => "explicit deny",
+            Rule::Rcps => "resource control policies",
+            Rule::Scps => "service control policies",
+            Rule::ServicePrincipal => "service principal",
+            Rule::CrossAccount => "cross-account",
+            Rule::RequiredGrant => "trust and key policies must allow",
+            Rule::ResourceGrant => "resource-based policy",
+            Rule::RootUser => "root user",
+            Rule::IdentityPolicies => "identity-based policies",
+            Rule::Boundary => "permissions boundary",
+            Rule::SessionPolicies => "session policies",
+            Rule::CallerPolicies => "the caller's policies",
+        }
+    }
+}
+
+/// One step taken: the rule, what it concluded, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepTrace {
+    /// The rule applied.
+    pub rule: Rule,
+    /// The outcome this step decided, or `None` when the procedure went on.
+    pub decided: Option<Outcome>,
+    /// What the step found, as a sentence.
+    pub detail: String,
 }
 
 /// One policy's statements.
@@ -177,13 +267,14 @@ pub struct Trace {
 pub struct PolicyTrace {
     /// The layer.
     pub layer: Layer,
-    /// A label such as `identity policy 1` or `SCP level 2, policy 1`.
+    /// Which policy this is: a managed policy's ARN, an inline policy and its owner,
+    /// an organization level, or its place in a case file.
     pub label: String,
-    /// The statements.
+    /// The statements, in document order.
     pub statements: Vec<StatementTrace>,
 }
 
-/// Whether each element of a statement matched.
+/// Whether each element of a statement matched, and on what.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatementTrace {
     /// Position in the policy, from 0.
@@ -192,16 +283,49 @@ pub struct StatementTrace {
     pub sid: Option<String>,
     /// The effect.
     pub effect: Effect,
-    /// Did Action/NotAction match?
-    pub action: bool,
-    /// Did Resource/NotResource match (true when absent)?
-    pub resource: bool,
-    /// Did Principal/NotPrincipal match (`None` when the policy type has none)?
-    pub principal: Option<bool>,
-    /// Each condition: operator, key, result.
-    pub conditions: Vec<(String, String, bool)>,
+    /// Action or NotAction.
+    pub action: ElementTrace,
+    /// Resource or NotResource (`None` when the statement has neither).
+    pub resource: Option<ElementTrace>,
+    /// Principal or NotPrincipal (`None` when the layer has no principal).
+    pub principal: Option<ElementTrace>,
+    /// Each condition, in document order.
+    pub conditions: Vec<ConditionTrace>,
     /// Did the whole statement match?
     pub matched: bool,
+}
+
+/// How one of Action, Resource or Principal (or their `Not` forms) met the request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ElementTrace {
+    /// The element's name as written (`Action`, `NotResource`, ...).
+    pub element: &'static str,
+    /// The pattern the request's value matched, if one did. For a `Not` element a
+    /// pattern here means the element does *not* match.
+    pub pattern: Option<String>,
+    /// Did the element match the request?
+    pub matched: bool,
+    /// More about how it matched (how a principal was named, an index skip).
+    pub note: Option<String>,
+}
+
+/// One condition, evaluated three-valued.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConditionTrace {
+    /// The operator as written.
+    pub operator: String,
+    /// The key as written.
+    pub key: String,
+    /// The policy's values as written.
+    pub policy_values: Vec<String>,
+    /// The request's values, or `None` when the key is absent.
+    pub request_values: Option<Vec<String>>,
+    /// The condition's value.
+    pub result: Tri,
+    /// Why the result is unknown, when it is.
+    pub why_unknown: Option<String>,
+    /// Did it count as holding for this statement (an unknown counts for a Deny)?
+    pub holds: bool,
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::context::{Context, ContextValue};
 use crate::decision::{Decision, Layer, Outcome};
-use crate::evaluate::{evaluate, evaluate_with_trace};
+use crate::evaluate::{PolicyLabel, PolicySlot, PreparedPolicySet};
 use crate::policy::{ParseOptions, Policy, PolicyType};
 use crate::principal::Principal;
 use crate::request::Request;
@@ -63,6 +63,9 @@ pub struct Session {
     pub chained: bool,
     /// The session duration in seconds.
     pub duration_seconds: i64,
+    /// What each of `session_policies` is: the inline `Policy` parameter, then the
+    /// `PolicyArns`, for traces.
+    pub session_policy_labels: Vec<PolicyLabel>,
 }
 
 impl Session {
@@ -234,6 +237,14 @@ pub fn validate(params: &AssumeRoleParams) -> Result<(), StsError> {
     Ok(())
 }
 
+/// The labels of a session's policies, in the order they are kept: the inline
+/// `Policy` parameter, then each of `PolicyArns`.
+fn session_labels(params: &AssumeRoleParams) -> Vec<PolicyLabel> {
+    let inline = params.policy.as_ref().map(|_| PolicyLabel::InlineSessionPolicy);
+    let managed = params.policy_arns.iter().map(|arn| PolicyLabel::Managed { arn: arn.clone() });
+    inline.into_iter().chain(managed).collect()
+}
+
 impl World {
     /// Runs an AssumeRole call by `caller`.
     pub fn assume_role(&self, caller: &Caller<'_>, params: &AssumeRoleParams, trace: bool) -> Result<Issued, StsError> {
@@ -326,7 +337,9 @@ impl World {
             let mut set = self.policy_set(caller, &principal, &params.role_arn, &request.resource_account)?;
             set.resource_policy = role.trust_policy.clone();
             set.resource_is_trust = true;
-            let decision = if trace { evaluate_with_trace(&request, &set) } else { evaluate(&request, &set) };
+            set.set_label(PolicySlot::Resource, PolicyLabel::TrustPolicy { role: params.role_arn.clone() });
+            let prepared = PreparedPolicySet::new(set);
+            let decision = prepared.decide(&request, trace);
             if !decision.is_allowed() {
                 return Err(StsError::AccessDenied { request: Box::new(request), decision });
             }
@@ -334,14 +347,14 @@ impl World {
             // must also be allowed by the caller's permissions policy; a trust policy
             // naming the caller's role does not stand in for it.
             if action == "sts:SetSourceIdentity" && (chained || !request.same_account()) {
-                let mut own = set.clone();
+                let mut own = prepared.set().clone();
                 own.resource_policy = None;
                 own.resource_is_trust = false;
                 let same_account = Request {
                     resource_account: request.principal.account().unwrap_or_default().to_string(),
                     ..request.clone()
                 };
-                let own_decision = evaluate(&same_account, &own);
+                let own_decision = PreparedPolicySet::new(own).evaluate(&same_account);
                 if !own_decision.is_allowed() {
                     return Err(StsError::AccessDenied { request: Box::new(same_account), decision: own_decision });
                 }
@@ -378,6 +391,7 @@ impl World {
             transitive_tag_keys: transitive,
             chained,
             duration_seconds: duration,
+            session_policy_labels: session_labels(params),
         };
         Ok(Issued { session, request, decision })
     }

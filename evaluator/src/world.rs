@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::context::{Context, ContextValue};
 use crate::decision::Decision;
-use crate::evaluate::{evaluate, evaluate_with_trace, PolicySet};
+use crate::evaluate::{Owner, PolicyLabel, PolicySet, PolicySlot, PreparedPolicySet};
 use crate::pattern::arn_components;
 use crate::policy::Policy;
 use crate::principal::Principal;
@@ -191,6 +191,9 @@ pub struct World {
     pub resources: HashMap<String, Resource>,
     /// The organization, if any.
     pub organization: Option<Organization>,
+    /// The names of each user's, group's and role's inline policies (by owner ARN), in
+    /// the order of its `inline_policies`; traces name inline policies by them.
+    pub inline_policy_names: HashMap<String, Vec<String>>,
 }
 
 fn account_of(arn: &str) -> Option<&str> {
@@ -375,7 +378,91 @@ impl World {
             _ => None,
         };
         let rcps = self.organization.as_ref().and_then(|org| org.rcp_levels(resource_account));
-        Ok(PolicySet { identity, resource_policy, resource_is_trust: false, boundary, session, scps, rcps })
+        let labels = self.policy_labels(caller, principal, resource, resource_account);
+        Ok(PolicySet { identity, resource_policy, resource_is_trust: false, boundary, session, scps, rcps, labels })
+    }
+
+    /// What each policy of [`World::policy_set`] is, in the same order: inline
+    /// policies by owner, managed policies and boundaries by ARN, the resource's
+    /// policy, and each SCP and RCP by the root, OU or account it is attached to.
+    /// Session policies as the session recorded them (inline, then `PolicyArns`).
+    pub fn policy_labels(
+        &self,
+        caller: &Caller<'_>,
+        principal: &Principal,
+        resource: &str,
+        resource_account: &str,
+    ) -> BTreeMap<PolicySlot, PolicyLabel> {
+        let mut identity: Vec<PolicyLabel> = Vec::new();
+        let mut boundary = None;
+        let mut own = |owner: Owner, owner_arn: &str, inline: usize, managed: &[String]| {
+            let names = self.inline_policy_names.get(owner_arn);
+            identity.extend((0..inline).map(|i| PolicyLabel::Inline {
+                name: names.and_then(|n| n.get(i)).cloned().unwrap_or_else(|| (i + 1).to_string()),
+                owner,
+                owner_arn: owner_arn.to_string(),
+            }));
+            let managed = managed.iter().filter(|a| self.policies.contains_key(*a));
+            identity.extend(managed.map(|arn| PolicyLabel::Managed { arn: arn.clone() }));
+        };
+        match caller {
+            Caller::User(arn) => {
+                if let Some(user) = self.users.get(*arn) {
+                    own(Owner::User, arn, user.inline_policies.len(), &user.managed_policies);
+                    for g in &user.groups {
+                        if let Some(group) = self.groups.get(g) {
+                            own(Owner::Group, g, group.inline_policies.len(), &group.managed_policies);
+                        }
+                    }
+                    boundary = user.permissions_boundary.clone();
+                }
+            }
+            Caller::Root(_) => {}
+            Caller::Session(s) => {
+                if let Some(role) = self.roles.get(&s.role_arn) {
+                    own(Owner::Role, &s.role_arn, role.inline_policies.len(), &role.managed_policies);
+                    boundary = role.permissions_boundary.clone();
+                }
+            }
+        }
+        let mut labels: BTreeMap<PolicySlot, PolicyLabel> =
+            identity.into_iter().enumerate().map(|(i, l)| (PolicySlot::Identity(i), l)).collect();
+        if let Caller::Session(s) = caller {
+            let session = s.session_policy_labels.iter().cloned().enumerate();
+            labels.extend(session.map(|(i, l)| (PolicySlot::Session(i), l)));
+        }
+        if let Some(arn) = boundary.filter(|b| self.policies.contains_key(b)) {
+            labels.insert(PolicySlot::Boundary, PolicyLabel::Managed { arn });
+        }
+        if let Some(entry) = self.resources.get(resource).map(|_| resource.to_string()).or_else(|| {
+            let (bucket, _) = resource.strip_prefix("arn:aws:s3:::")?.split_once('/')?;
+            Some(format!("arn:aws:s3:::{bucket}"))
+        }) {
+            labels.insert(PolicySlot::Resource, PolicyLabel::ResourcePolicy { resource: entry });
+        }
+        if let Some(org) = &self.organization {
+            let levels = |account: &str| org.member_levels(account).unwrap_or_default();
+            for (level, target) in principal.account().map(levels).unwrap_or_default().iter().enumerate() {
+                match org.scps.get(target) {
+                    None => {
+                        let label = PolicyLabel::FullAwsAccess { target: target.clone() };
+                        labels.insert(PolicySlot::Scp { level, index: 0 }, label);
+                    }
+                    Some(ps) => labels.extend((0..ps.len()).map(|index| {
+                        let label = PolicyLabel::Organization { target: target.clone(), position: index + 1 };
+                        (PolicySlot::Scp { level, index }, label)
+                    })),
+                }
+            }
+            for (level, target) in levels(resource_account).iter().enumerate() {
+                let count = org.rcps.get(target).map_or(0, Vec::len);
+                labels.extend((0..count).map(|index| {
+                    let label = PolicyLabel::Organization { target: target.clone(), position: index + 1 };
+                    (PolicySlot::Rcp { level, index }, label)
+                }));
+            }
+        }
+        labels
     }
 
     /// Decides a request by `caller`.
@@ -394,7 +481,7 @@ impl World {
         let account = self.resource_account(resource, resource_account, &principal);
         let set = self.policy_set(caller, &principal, resource, &account)?;
         let request = Request::new(principal, action, resource, Some(&account), context);
-        let decision = if trace { evaluate_with_trace(&request, &set) } else { evaluate(&request, &set) };
+        let decision = PreparedPolicySet::new(set).decide(&request, trace);
         Ok((request, decision))
     }
 }

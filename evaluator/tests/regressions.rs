@@ -192,20 +192,20 @@ fn session_policies_limit_sessions_only() {
 fn an_allow_with_not_principal_grants_nothing_to_the_identities_it_lists() {
     // NOTPRIN: an Allow with NotPrincipal covers everyone except those listed; listing
     // the caller's account or role excludes the caller (R8.1 then needs a real grant).
+    // The parser refuses such a policy (the NotPrincipal page: "Using it with
+    // "Effect":"Allow" is not supported"), so the statement is built in code, where the
+    // evaluator must still never grant it to a listed identity.
+    let text = |effect: &str, listed: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":{{"Effect":"{effect}","NotPrincipal":{{"AWS":"{listed}"}},"Action":"s3:*","Resource":"*"}}}}"#
+        )
+    };
+    let refused = Policy::parse(&text("Allow", "444455556666"), PolicyType::Resource).unwrap_err();
+    assert_eq!(refused.kind, iam_evaluator::ErrorKind::ConflictingElements);
     let set = |listed: &str| {
-        PolicySet {
-        identity: vec![identity(ALLOW_ALL)],
-        resource_policy: Some(
-            Policy::parse(
-                &format!(
-                    r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","NotPrincipal":{{"AWS":"{listed}"}},"Action":"s3:*","Resource":"*"}}}}"#
-                ),
-                PolicyType::Resource,
-            )
-            .unwrap(),
-        ),
-        ..PolicySet::default()
-    }
+        let mut policy = Policy::parse(&text("Deny", listed), PolicyType::Resource).unwrap();
+        policy.statements[0].effect = iam_evaluator::policy::Effect::Allow;
+        PolicySet { identity: vec![identity(ALLOW_ALL)], resource_policy: Some(policy), ..PolicySet::default() }
     };
     let bob = Request::new(
         Principal::parse("arn:aws:iam::444455556666:user/bob").unwrap(),

@@ -97,6 +97,18 @@ fn check_characters(text: &str) -> Result<(), ParseError> {
     let bytes = text.as_bytes();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
+        // Fast path: eight bytes at a time while all of them are 0x20..=0x7F (no byte has
+        // its high bit set, and none is below 0x20: "hasless(x, 0x20)" of Bit Twiddling
+        // Hacks, exact for bytes below 0x80).
+        if let Some(word) = bytes.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+            const HIGH: u64 = 0x8080_8080_8080_8080;
+            const SPACE: u64 = 0x2020_2020_2020_2020;
+            let w = u64::from_le_bytes(word);
+            if w & HIGH == 0 && w.wrapping_sub(SPACE) & !w & HIGH == 0 {
+                i += 8;
+                continue;
+            }
+        }
         let ok = match b {
             b'\t' | b'\n' | b'\r' | 0x20..=0x7F => 1,
             0xC2 | 0xC3 => 2,
@@ -128,6 +140,28 @@ fn check_size(text: &str, ty: PolicyType) -> Result<(), ParseError> {
     }
     Ok(())
 }
+
+/// Bytes an action's service prefix may hold: ASCII letters, digits, `-` and the
+/// wildcards.
+const SERVICE_BYTE: u8 = 1;
+/// Bytes an action's name may hold: the same and `_`.
+const NAME_BYTE: u8 = 2;
+/// [`SERVICE_BYTE`] and [`NAME_BYTE`] by byte value.
+#[allow(clippy::indexing_slicing)] // Evaluated at compile time: an index out of bounds is a build error.
+const ACTION_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        if c.is_ascii_alphanumeric() || c == b'-' || c == b'*' || c == b'?' {
+            table[i] = SERVICE_BYTE | NAME_BYTE;
+        } else if c == b'_' {
+            table[i] = NAME_BYTE;
+        }
+        i += 1;
+    }
+    table
+};
 
 /// A step of the path to the value being read; kept unformatted (an index costs no
 /// allocation) until an error needs the JSON pointer.
@@ -165,6 +199,11 @@ type Members<'a> = [(Cow<'a, str>, usize, Node<'a>)];
 
 fn member<'a, 'b>(members: &'b Members<'a>, key: &str) -> Option<(usize, &'b Node<'a>)> {
     members.iter().find(|(k, _, _)| k == key).map(|(_, off, node)| (*off, node))
+}
+
+/// An element or its `Not` form (`Action` / `NotAction`), with true for the `Not` form.
+fn either<'a, 'b>(members: &'b Members<'a>, key: &str, not_key: &str) -> Option<(bool, (usize, &'b Node<'a>))> {
+    member(members, key).map(|m| (false, m)).or_else(|| member(members, not_key).map(|m| (true, m)))
 }
 
 fn is_identity_based(ty: PolicyType) -> bool {
@@ -357,7 +396,47 @@ impl DocReader<'_> {
         }
     }
 
+    /// A statement: grammar rule `<statement> = { <sid_block?>, <principal_block?>,
+    /// <effect_block>, <action_block>, <resource_block>, <condition_block?> }`
+    /// (reference_policies_grammar.html). The elements are checked in this order, each
+    /// by its own function, so that the error reported is the first rule broken.
     fn statement(&mut self, node: &Node<'_>) -> Result<Statement, ParseError> {
+        let members = self.statement_members(node)?;
+        let sid = self.sid_block(members)?;
+        let effect = self.effect_block(node, members)?;
+        self.check_element_pairs(members)?;
+        let Some((action_negated, (_, action_node))) = either(members, "Action", "NotAction") else {
+            return Err(self.err(
+                ErrorKind::MissingElement,
+                node.offset,
+                "the statement has neither \"Action\" nor \"NotAction\"".to_string(),
+            ));
+        };
+        let principal_member = either(members, "Principal", "NotPrincipal");
+        let resource_member = either(members, "Resource", "NotResource");
+        self.check_elements_for_type(
+            node,
+            effect,
+            action_negated,
+            principal_member.map(|(neg, (off, _))| (neg, off)),
+            resource_member.map(|(neg, (off, _))| (neg, off)),
+        )?;
+        let principal = principal_member.map(|(negated, (_, n))| self.principal_block(negated, n)).transpose()?;
+        let action = self.action_block(action_negated, action_node)?;
+        let resource = resource_member.map(|(negated, (_, n))| self.resource_block(negated, n)).transpose()?;
+        let conditions = match member(members, "Condition") {
+            None => Vec::new(),
+            Some((_, n)) => self.condition_block(n)?,
+        };
+        let statement = Statement { sid, effect, principal, action, resource, conditions };
+        if self.ty == PolicyType::Rcp {
+            self.check_rcp_statement(node, members, &statement)?;
+        }
+        Ok(statement)
+    }
+
+    /// The statement object and its element names (R1.3; an unknown name is `shape`).
+    fn statement_members<'n, 'a>(&mut self, node: &'n Node<'a>) -> Result<&'n Members<'a>, ParseError> {
         let Value::Object(members) = &node.value else {
             return Err(self.err(
                 ErrorKind::Shape,
@@ -386,60 +465,65 @@ impl DocReader<'_> {
                 ));
             }
         }
-        let sid = match member(members, "Sid") {
-            None => None,
-            Some((_, n)) => {
-                self.pointer.push(Seg::S("Sid"));
-                let s = self.string(n, "Sid")?;
-                // R1.9: IAM Sids are ASCII letters and digits; other services' resource
-                // policies may be looser.
-                if self.ty != PolicyType::Resource && !s.chars().all(|c| c.is_ascii_alphanumeric()) {
-                    let e = self.err(
-                        ErrorKind::Sid,
-                        n.offset,
-                        format!("Sid \"{s}\" may hold only ASCII letters and digits"),
-                    );
-                    return Err(e);
-                }
-                if !self.seen_sids.insert(s.clone()) {
-                    return Err(self.err(ErrorKind::Sid, n.offset, format!("duplicate Sid \"{s}\"")));
-                }
-                self.pointer.pop();
-                Some(s)
-            }
+        Ok(members)
+    }
+
+    /// `<sid_block> = "Sid" : <sid_string>`: R1.9, ASCII letters and digits in IAM
+    /// policies, unique within the policy.
+    fn sid_block(&mut self, members: &Members<'_>) -> Result<Option<String>, ParseError> {
+        let Some((_, n)) = member(members, "Sid") else { return Ok(None) };
+        self.pointer.push(Seg::S("Sid"));
+        let s = self.string(n, "Sid")?;
+        // Other services' resource policies may be looser.
+        if self.ty != PolicyType::Resource && !s.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(self.err(
+                ErrorKind::Sid,
+                n.offset,
+                format!("Sid \"{s}\" may hold only ASCII letters and digits"),
+            ));
+        }
+        if !self.seen_sids.insert(s.clone()) {
+            return Err(self.err(ErrorKind::Sid, n.offset, format!("duplicate Sid \"{s}\"")));
+        }
+        self.pointer.pop();
+        Ok(Some(s))
+    }
+
+    /// `<effect_block> = "Effect" : ("Allow" | "Deny")`: R1.4, required and
+    /// case-sensitive.
+    fn effect_block(&mut self, node: &Node<'_>, members: &Members<'_>) -> Result<Effect, ParseError> {
+        let Some((_, n)) = member(members, "Effect") else {
+            return Err(self.err(
+                ErrorKind::MissingElement,
+                node.offset,
+                "the statement has no \"Effect\"".to_string(),
+            ));
         };
-        let effect = match member(members, "Effect") {
-            None => {
+        self.pointer.push(Seg::S("Effect"));
+        let effect = match &n.value {
+            Value::String(s) if s == "Allow" => Effect::Allow,
+            Value::String(s) if s == "Deny" => Effect::Deny,
+            Value::String(s) => {
                 return Err(self.err(
-                    ErrorKind::MissingElement,
-                    node.offset,
-                    "the statement has no \"Effect\"".to_string(),
+                    ErrorKind::Effect,
+                    n.offset,
+                    format!("\"Effect\" must be \"Allow\" or \"Deny\", not \"{s}\""),
                 ))
             }
-            Some((_, n)) => {
-                self.pointer.push(Seg::S("Effect"));
-                let e = match &n.value {
-                    Value::String(s) if s == "Allow" => Effect::Allow,
-                    Value::String(s) if s == "Deny" => Effect::Deny,
-                    Value::String(s) => {
-                        return Err(self.err(
-                            ErrorKind::Effect,
-                            n.offset,
-                            format!("\"Effect\" must be \"Allow\" or \"Deny\", not \"{s}\""),
-                        ))
-                    }
-                    other => {
-                        return Err(self.err(
-                            ErrorKind::Shape,
-                            n.offset,
-                            format!("\"Effect\" must be a string, not {}", other.type_name()),
-                        ))
-                    }
-                };
-                self.pointer.pop();
-                e
+            other => {
+                return Err(self.err(
+                    ErrorKind::Shape,
+                    n.offset,
+                    format!("\"Effect\" must be a string, not {}", other.type_name()),
+                ))
             }
         };
+        self.pointer.pop();
+        Ok(effect)
+    }
+
+    /// R1.5, R1.6: an element and its `Not` form exclude each other.
+    fn check_element_pairs(&mut self, members: &Members<'_>) -> Result<(), ParseError> {
         for (a, b) in [("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal")] {
             if let (Some(_), Some((offset, _))) = (member(members, a), member(members, b)) {
                 return Err(self.err_at(
@@ -450,103 +534,99 @@ impl DocReader<'_> {
                 ));
             }
         }
-        let action_member =
-            member(members, "Action").map(|m| (false, m)).or_else(|| member(members, "NotAction").map(|m| (true, m)));
-        let Some((action_negated, (_, action_node))) = action_member else {
-            return Err(self.err(
-                ErrorKind::MissingElement,
-                node.offset,
-                "the statement has neither \"Action\" nor \"NotAction\"".to_string(),
-            ));
-        };
-        let principal_member = member(members, "Principal")
-            .map(|m| (false, m))
-            .or_else(|| member(members, "NotPrincipal").map(|m| (true, m)));
-        let resource_member = member(members, "Resource")
-            .map(|m| (false, m))
-            .or_else(|| member(members, "NotResource").map(|m| (true, m)));
-        self.check_elements_for_type(
-            node,
-            action_negated,
-            principal_member.map(|(neg, (off, _))| (neg, off)),
-            resource_member.map(|(neg, (off, _))| (neg, off)),
-        )?;
+        Ok(())
+    }
 
-        let principal = match principal_member {
-            None => None,
-            Some((negated, (_, n))) => {
-                let key = if negated { "NotPrincipal" } else { "Principal" };
-                self.pointer.push(Seg::S(key));
-                let spec = self.principal(n)?;
-                self.pointer.pop();
-                Some(PrincipalBlock { negated, spec })
-            }
-        };
-        let action = {
-            let key = if action_negated { "NotAction" } else { "Action" };
-            self.pointer.push(Seg::S(key));
-            let mut patterns = Vec::new();
-            for (i, (text, offset)) in self.strings(action_node, key, false)?.into_iter().enumerate() {
-                self.pointer.push(Seg::I(i));
-                self.check_action(&text, offset)?;
-                self.pointer.pop();
-                patterns.push(ActionPattern::new(text));
-            }
+    /// `<principal_block> = ("Principal" | "NotPrincipal") : ("*" | <principal_map>)`.
+    fn principal_block(&mut self, negated: bool, n: &Node<'_>) -> Result<PrincipalBlock, ParseError> {
+        self.pointer.push(Seg::S(if negated { "NotPrincipal" } else { "Principal" }));
+        let spec = self.principal(n)?;
+        self.pointer.pop();
+        Ok(PrincipalBlock { negated, spec })
+    }
+
+    /// `<action_block> = ("Action" | "NotAction") : ("*" | <action_string> |
+    /// [<action_string>, ...])`: R1.7, each `service:name` with wildcards.
+    fn action_block(&mut self, negated: bool, n: &Node<'_>) -> Result<ActionBlock, ParseError> {
+        let key = if negated { "NotAction" } else { "Action" };
+        let patterns = self.each_string(n, key, |this, text, offset| {
+            this.check_action(&text, offset)?;
+            Ok(ActionPattern::new(text))
+        })?;
+        Ok(ActionBlock { negated, patterns })
+    }
+
+    /// `<resource_block> = ("Resource" | "NotResource") : ("*" | <resource_string> |
+    /// [<resource_string>, ...])`: R1.7, each an ARN pattern or `*`.
+    fn resource_block(&mut self, negated: bool, n: &Node<'_>) -> Result<ResourceBlock, ParseError> {
+        let key = if negated { "NotResource" } else { "Resource" };
+        let patterns = self.each_string(n, key, |this, text, offset| this.resource(text, offset))?;
+        Ok(ResourceBlock { negated, patterns })
+    }
+
+    /// Each string of the element `key` (a string or an array of strings, R1.7), read
+    /// by `read` with the element and the string's index on the error pointer.
+    fn each_string<T>(
+        &mut self,
+        n: &Node<'_>,
+        key: &'static str,
+        mut read: impl FnMut(&mut Self, String, usize) -> Result<T, ParseError>,
+    ) -> Result<Vec<T>, ParseError> {
+        self.pointer.push(Seg::S(key));
+        let strings = self.strings(n, key, false)?;
+        let mut out = Vec::with_capacity(strings.len());
+        for (i, (text, offset)) in strings.into_iter().enumerate() {
+            self.pointer.push(Seg::I(i));
+            out.push(read(self, text, offset)?);
             self.pointer.pop();
-            ActionBlock { negated: action_negated, patterns }
-        };
-        let resource = match resource_member {
-            None => None,
-            Some((negated, (_, n))) => {
-                let key = if negated { "NotResource" } else { "Resource" };
-                self.pointer.push(Seg::S(key));
-                let mut patterns = Vec::new();
-                for (i, (text, offset)) in self.strings(n, key, false)?.into_iter().enumerate() {
-                    self.pointer.push(Seg::I(i));
-                    patterns.push(self.resource(text, offset)?);
-                    self.pointer.pop();
-                }
-                self.pointer.pop();
-                Some(ResourceBlock { negated, patterns })
-            }
-        };
-        let conditions = match member(members, "Condition") {
-            None => Vec::new(),
-            Some((_, n)) => {
-                self.pointer.push(Seg::S("Condition"));
-                let c = self.conditions(n)?;
-                self.pointer.pop();
-                c
-            }
-        };
-        if self.ty == PolicyType::Rcp {
-            // RCP syntax: the Principal element takes only "*"; principals are narrowed
-            // with conditions (IAM-SPEC.md U11).
-            if let Some(PrincipalBlock { spec: PrincipalSpec::Map(_), .. }) = &principal {
-                let offset = member(members, "Principal").map(|(o, _)| o).unwrap_or(node.offset);
-                return Err(self.err_at(
-                    ErrorKind::Principal,
-                    "Principal",
-                    offset,
-                    "a resource control policy's Principal must be \"*\"".to_string(),
-                ));
-            }
         }
-        let statement = Statement { sid, effect, principal, action, resource, conditions };
-        if self.ty == PolicyType::Rcp && effect == Effect::Allow && !is_full_access(&statement) {
+        self.pointer.pop();
+        Ok(out)
+    }
+
+    /// `<condition_block> = "Condition" : { <condition_map> }`.
+    fn condition_block(&mut self, n: &Node<'_>) -> Result<Vec<Condition>, ParseError> {
+        self.pointer.push(Seg::S("Condition"));
+        let conditions = self.conditions(n)?;
+        self.pointer.pop();
+        Ok(conditions)
+    }
+
+    /// R9.3, U11: an RCP's Principal is `"*"`, and its one Allow is RCPFullAWSAccess.
+    fn check_rcp_statement(
+        &mut self,
+        node: &Node<'_>,
+        members: &Members<'_>,
+        statement: &Statement,
+    ) -> Result<(), ParseError> {
+        // RCP syntax: the Principal element takes only "*"; principals are narrowed
+        // with conditions (IAM-SPEC.md U11).
+        if let Some(PrincipalBlock { spec: PrincipalSpec::Map(_), .. }) = &statement.principal {
+            let offset = member(members, "Principal").map(|(o, _)| o).unwrap_or(node.offset);
+            return Err(self.err_at(
+                ErrorKind::Principal,
+                "Principal",
+                offset,
+                "a resource control policy's Principal must be \"*\"".to_string(),
+            ));
+        }
+        if statement.effect == Effect::Allow && !is_full_access(statement) {
             return Err(self.err(
                 ErrorKind::Effect,
                 node.offset,
                 "a resource control policy may only deny; its one Allow is RCPFullAWSAccess".to_string(),
             ));
         }
-        Ok(statement)
+        Ok(())
     }
 
-    /// Which elements the policy type requires or forbids (R1.5, R1.6, R9.3).
+    /// Which elements the policy type requires or forbids (R1.5, R1.6, R9.3), and
+    /// `NotPrincipal` only with `Deny` (NotPrincipal page: "NotPrincipal must be used
+    /// with "Effect":"Deny". Using it with "Effect":"Allow" is not supported.").
     fn check_elements_for_type(
         &mut self,
         node: &Node<'_>,
+        effect: Effect,
         action_negated: bool,
         principal: Option<(bool, usize)>,
         resource: Option<(bool, usize)>,
@@ -586,6 +666,13 @@ impl DocReader<'_> {
                         format!("\"NotPrincipal\" is not allowed in a {} policy", ty.name()),
                     ))
                 }
+                Some((true, offset)) if effect == Effect::Allow => return Err(self.err_at(
+                    ErrorKind::ConflictingElements,
+                    "NotPrincipal",
+                    offset,
+                    "\"NotPrincipal\" must be used with \"Effect\": \"Deny\"; AWS does not support it with \"Allow\""
+                        .to_string(),
+                )),
                 _ => {}
             }
             if ty == PolicyType::Trust {
@@ -628,12 +715,15 @@ impl DocReader<'_> {
         if text == "*" {
             return Ok(());
         }
-        let valid = match text.split_once(':') {
-            Some((service, name)) => {
-                !service.is_empty()
-                    && !name.is_empty()
-                    && service.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'*' | b'?'))
-                    && name.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'*' | b'?'))
+        let bytes = text.as_bytes();
+        let valid = match memchr::memchr(b':', bytes) {
+            Some(colon) => {
+                let (service, name) =
+                    (bytes.get(..colon).unwrap_or_default(), bytes.get(colon + 1..).unwrap_or_default());
+                let all = |part: &[u8], class: u8| {
+                    part.iter().all(|&c| ACTION_BYTES.get(usize::from(c)).is_some_and(|k| k & class != 0))
+                };
+                !service.is_empty() && !name.is_empty() && all(service, SERVICE_BYTE) && all(name, NAME_BYTE)
             }
             None => false,
         };
@@ -858,6 +948,23 @@ mod tests {
         parse_policy(text, ty).err().map(|e| e.kind)
     }
 
+    /// The eight-bytes-at-a-time scan finds a refused character wherever it sits
+    /// relative to a word, and lets every allowed one through.
+    #[test]
+    fn character_check_at_every_position() {
+        for bad in ['\u{1}', '\u{1f}', '\u{100}', '\u{2028}', '\u{1F600}'] {
+            for at in 0..24 {
+                let mut text: String = "a".repeat(24);
+                text.insert(at, bad);
+                let err = check_characters(&text).unwrap_err();
+                assert_eq!((err.kind, err.location.offset), (ErrorKind::Characters, at), "{bad:?} at {at}");
+            }
+        }
+        let allowed: String = ('\u{20}'..='\u{FF}').chain(['\t', '\n', '\r']).collect();
+        assert!(check_characters(&allowed).is_ok());
+        assert!(check_characters(&allowed.repeat(3)[1..]).is_ok());
+    }
+
     #[test]
     fn accepts_minimal_policies() {
         let p = parse_policy(
@@ -913,10 +1020,19 @@ mod tests {
         );
         assert_eq!(
             kind(
-                r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"a":"abc"}}}}"#,
+                r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"Bool":{"a":"maybe"}}}}"#,
                 PolicyType::Identity
             ),
             Some(ErrorKind::Operator)
+        );
+        // Not a number under a Numeric operator is accepted (corpus/parse/097): no AWS
+        // page says IAM rejects it; the condition is unknown when evaluated.
+        assert_eq!(
+            kind(
+                r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"NumericLessThan":{"a":"abc"}}}}"#,
+                PolicyType::Identity
+            ),
+            None
         );
         assert_eq!(
             kind(

@@ -142,6 +142,7 @@ pub fn role_session(role_arn: &str) -> Option<Session> {
         transitive_tag_keys: Vec::new(),
         chained: false,
         duration_seconds: 3600,
+        session_policy_labels: Vec::new(),
     })
 }
 

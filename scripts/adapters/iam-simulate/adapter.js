@@ -11,8 +11,14 @@
 //     (one orgIdentifier per level).
 //   parse steps -> the validators of @cloud-copilot/iam-policy, the library iam-simulate
 //     itself validates its inputs with.
-// What is skipped ({"skipped":true} with a `detail`): request and assumeRole steps (no
-// world model in iam-simulate), and evaluate steps whose input iam-simulate refuses
+//   request steps by an IAM user of the world -> the same runSimulation, with the
+//     policies the world gives that request (requestInputs): the user's inline, managed
+//     and group policies, its boundary, the resource's policy (a role's trust policy for
+//     sts:* on the role), the SCP levels of the user's account and the RCP levels of the
+//     resource's account.
+// What is skipped ({"skipped":true} with a `detail`): assumeRole and the other STS steps
+// (iam-simulate issues no sessions), request steps as a session or against imported
+// account data, and evaluate steps whose input iam-simulate refuses
 // (unknown action, a resource that is no resource type of the action, `*` as the
 // resource of an action that has resource types, which it reads as a pattern, a policy
 // its validator rejects, a session policy for a principal it does not accept one for, ...).
@@ -24,6 +30,7 @@
 
 const readline = require('readline');
 const path = require('path');
+const { arnParts, withPrincipalKeys } = require('../lib/principal-keys');
 
 let sim;
 let policyLib;
@@ -54,56 +61,9 @@ function policyObject(doc) {
   return doc;
 }
 
-/** Parses an ARN into its six components, or null. */
-function arnParts(arn) {
-  if (typeof arn !== 'string' || !arn.startsWith('arn:')) return null;
-  const parts = arn.split(':');
-  if (parts.length < 6) return null;
-  return [parts[0], parts[1], parts[2], parts[3], parts[4], parts.slice(5).join(':')];
-}
-
-/** The principal keys CASE-FORMAT.md says the implementation derives. */
-function principalKeys(principal) {
-  const p = arnParts(principal);
-  if (!p) return {};
-  const [, partition, service, , account, resource] = p;
-  const keys = {};
-  if (service === 'iam' && resource === 'root') {
-    keys['aws:PrincipalArn'] = principal;
-    keys['aws:PrincipalAccount'] = account;
-    keys['aws:PrincipalType'] = 'Account';
-    keys['aws:userid'] = account;
-  } else if (service === 'iam' && resource.startsWith('user/')) {
-    keys['aws:PrincipalArn'] = principal;
-    keys['aws:PrincipalAccount'] = account;
-    keys['aws:PrincipalType'] = 'User';
-    keys['aws:username'] = resource.split('/').pop();
-  } else if (service === 'sts' && resource.startsWith('assumed-role/')) {
-    const [, role] = resource.split('/');
-    keys['aws:PrincipalArn'] = `arn:${partition}:iam::${account}:role/${role}`;
-    keys['aws:PrincipalAccount'] = account;
-    keys['aws:PrincipalType'] = 'AssumedRole';
-  } else if (service === 'sts' && resource.startsWith('federated-user/')) {
-    keys['aws:PrincipalArn'] = principal;
-    keys['aws:PrincipalAccount'] = account;
-    keys['aws:PrincipalType'] = 'FederatedUser';
-    keys['aws:userid'] = `${account}:${resource.slice('federated-user/'.length)}`;
-  }
-  return keys;
-}
-
 /** The request context: strings or arrays of strings, principal keys added unless set. */
 function contextFor(principal, context) {
-  const out = {};
-  const seen = new Set();
-  for (const [k, v] of Object.entries(context || {})) {
-    out[k] = Array.isArray(v) ? v.map(String) : String(v);
-    seen.add(k.toLowerCase());
-  }
-  for (const [k, v] of Object.entries(principalKeys(principal))) {
-    if (!seen.has(k.toLowerCase())) out[k] = v;
-  }
-  return out;
+  return withPrincipalKeys(principal, context, (v) => (Array.isArray(v) ? v.map(String) : String(v)));
 }
 
 /** The resource's account: resourceAccount, else the ARN's account, else the caller's. */
@@ -273,6 +233,79 @@ async function runEvaluate(e) {
 }
 
 // ---------------------------------------------------------------------------------
+// request: the world's policies for one request, as an evaluate step
+
+class Inexpressible extends Error {}
+
+function managedPolicies(world, arns) {
+  return (arns || []).map((arn) => {
+    const doc = (world.policies || {})[arn];
+    if (doc === undefined) throw new Inexpressible(`the managed policy ${arn} is not in the world`);
+    return doc;
+  });
+}
+
+function attachedPolicies(world, entity) {
+  return Object.values(entity.inlinePolicies || {}).concat(managedPolicies(world, entity.managedPolicies));
+}
+
+/** The organization's policy levels of `account` (root first, account last), or undefined. */
+function orgLevels(org, kind, account) {
+  const path = (org.accounts || {})[account];
+  if (!path) return undefined;
+  // Neither SCPs nor RCPs apply to the management account (its callers, its resources).
+  if (account === org.managementAccount) return undefined;
+  return path.concat([account]).map((level) => {
+    const docs = (org[kind] || {})[level];
+    // A level with no SCP entry has FullAWSAccess only; one with no RCP entry, RCPFullAWSAccess
+    // only, which iam-simulate adds at every level itself.
+    if (docs !== undefined) return docs;
+    return kind === 'scps' ? [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }] : [];
+  });
+}
+
+/** The evaluate inputs of a request step, from the world (CASE-FORMAT "request"). */
+function requestInputs(r, world) {
+  if (world.accountAuthorizationDetails) throw new Inexpressible('the adapter does not read accountAuthorizationDetails');
+  const user = (world.users || {})[r.as];
+  if (!user) throw new Inexpressible(`${r.as} is not an IAM user of the world (iam-simulate issues no sessions)`);
+  const e = { principal: r.as, action: r.action, resource: r.resource, context: r.context || {} };
+  e.identityPolicies = attachedPolicies(world, user);
+  for (const g of user.groups || []) e.identityPolicies.push(...attachedPolicies(world, (world.groups || {})[g] || {}));
+  if (user.permissionsBoundary) e.permissionsBoundary = managedPolicies(world, [user.permissionsBoundary])[0];
+  const resources = world.resources || {};
+  const bucket = String(r.resource).startsWith('arn:aws:s3:::') ? String(r.resource).split('/')[0] : undefined;
+  const res = resources[r.resource] || (bucket !== undefined ? resources[bucket] : undefined);
+  const role = (world.roles || {})[r.resource];
+  if (res && res.policy !== undefined) {
+    e.resourcePolicy = res.policy;
+    if (res.account) e.resourceAccount = res.account;
+  } else if (role && String(r.action).toLowerCase().startsWith('sts:') && role.trustPolicy !== undefined) {
+    e.resourcePolicy = role.trustPolicy;
+  }
+  const org = world.organization;
+  if (org) {
+    const callerAccount = (arnParts(r.as) || [])[4];
+    const scps = orgLevels(org, 'scps', callerAccount);
+    if (scps) e.scps = scps;
+    const rcps = orgLevels(org, 'rcps', resourceAccount(e));
+    if (rcps) e.rcps = rcps;
+  }
+  return e;
+}
+
+async function runRequest(r, world) {
+  let e;
+  try {
+    e = requestInputs(r, world);
+  } catch (err) {
+    if (err instanceof Inexpressible) return { skipped: true, detail: err.message };
+    throw err;
+  }
+  return runEvaluate(e);
+}
+
+// ---------------------------------------------------------------------------------
 // parse
 
 const VALIDATORS = {
@@ -364,7 +397,8 @@ async function runCase(c) {
     try {
       if (step.evaluate) results.push(await runEvaluate(step.evaluate));
       else if (step.parse) results.push(runParse(step.parse));
-      else results.push({ skipped: true, detail: 'iam-simulate has no world model (request/assumeRole)' });
+      else if (step.request) results.push(await runRequest(step.request, c.world || {}));
+      else results.push({ skipped: true, detail: 'iam-simulate issues no sessions (assumeRole and STS steps)' });
     } catch (err) {
       results.push({ skipped: true, detail: `iam-simulate threw: ${err && err.message ? err.message : err}` });
     }
@@ -383,15 +417,18 @@ async function handle(line) {
     case 'start':
       return {
         implementation: { name: '@cloud-copilot/iam-simulate', version: simVersion, language: 'typescript' },
-        supports: ['evaluate', 'parse']
+        supports: ['evaluate', 'request', 'parse'],
+        // deniedBy and errorKind are given where iam-simulate's answer determines them
+        // and left out otherwise: the runner compares only what is given.
+        givenFieldsOnly: true
       };
     case 'stop':
       return null;
     case 'run': {
       const c = msg.case || {};
       const steps = c.steps || [];
-      if (steps.length > 0 && steps.every((s) => !s.evaluate && !s.parse)) {
-        return { seq: msg.seq, skipped: true, message: 'iam-simulate has no world model (request/assumeRole)' };
+      if (steps.length > 0 && steps.every((s) => !s.evaluate && !s.parse && !s.request)) {
+        return { seq: msg.seq, skipped: true, message: 'iam-simulate issues no sessions (assumeRole and STS steps)' };
       }
       try {
         return { seq: msg.seq, results: await runCase(c) };

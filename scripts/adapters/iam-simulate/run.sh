@@ -1,9 +1,9 @@
 #!/bin/sh
-# Starts the iam-simulate harness adapter; installs its npm dependencies first if missing.
+# Starts the iam-simulate harness adapter (installed by scripts/adapters/setup.sh iam-simulate).
 # Usage: iam-conformance run --impl scripts/adapters/iam-simulate/run.sh
-set -e
 dir=$(cd "$(dirname "$0")" && pwd)
 if [ ! -d "$dir/node_modules/@cloud-copilot/iam-simulate" ]; then
-  (cd "$dir" && npm install --no-audit --no-fund --silent >&2)
+  echo "iam-simulate adapter: not installed; run scripts/adapters/setup.sh iam-simulate" >&2
+  exit 3
 fi
 exec node "$dir/adapter.js"

@@ -1,271 +1,24 @@
-//! Reports: JUnit XML for CI systems and a self-contained HTML page.
-//!
-//! The HTML page is built from one or more `iam-conformance run --format json` results
-//! (one per implementation run): a summary per implementation, a matrix of
-//! implementations by area and by tag with pass rates, and every failing or errored
-//! case with its field-by-field diff. Cases tagged `uncertain` (behaviour the AWS
-//! documentation leaves open) are counted apart from the pass rates. The page has
+//! The self-contained HTML report: what failed first (a summary per implementation
+//! with the totals the CLI prints, then failures grouped by implementation and area,
+//! each case with its description, sources and expected versus actual), then pass
+//! rates by area, and by tag in a section collapsed by default. Cases tagged
+//! `uncertain` (behaviour the AWS documentation leaves open) are counted in the
+//! totals like the CLI counts them and left out of the pass rates. The page has
 //! inline CSS only: no scripts, fonts or images are fetched.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use serde::Deserialize;
 use serde_json::Value;
 
-use crate::runner::{area_of, CaseReport, Counts, ImplementationInfo, Status};
-
-/// The tag that marks behaviour the AWS documentation leaves open; counted apart.
-pub const UNCERTAIN: &str = "uncertain";
-
-/// Characters XML 1.0 cannot carry at all (not even as references) are replaced.
-fn xml_char_ok(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
-}
-
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if xml_char_ok(c) => out.push(c),
-            _ => out.push('\u{FFFD}'),
-        }
-    }
-    out
-}
-
-/// The reports as a JUnit XML document, one test case per case file.
-pub fn junit(implementation: &str, reports: &[CaseReport]) -> String {
-    let count = |s: Status| reports.iter().filter(|r| r.status == s).count();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!(
-        "<testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n",
-        xml_escape(implementation),
-        reports.len(),
-        count(Status::Failed),
-        count(Status::Errored),
-        count(Status::Skipped)
-    ));
-    for r in reports {
-        out.push_str(&format!(
-            "  <testcase classname=\"{}\" name=\"{}\">",
-            xml_escape(&area_of(&r.path)),
-            xml_escape(&r.path)
-        ));
-        match r.status {
-            Status::Passed => {}
-            Status::Failed => {
-                let body: Vec<String> = r
-                    .mismatches
-                    .iter()
-                    .map(|m| format!("step {} {}: expected {} but got {}", m.step, m.field, m.expected, m.actual))
-                    .collect();
-                out.push_str(&format!(
-                    "<failure message=\"{}\">{}</failure>",
-                    xml_escape(&r.description),
-                    xml_escape(&body.join("\n"))
-                ));
-            }
-            Status::Skipped => {
-                out.push_str(&format!("<skipped message=\"{}\"/>", xml_escape(r.message.as_deref().unwrap_or(""))))
-            }
-            Status::Errored => {
-                out.push_str(&format!("<error message=\"{}\"/>", xml_escape(r.message.as_deref().unwrap_or(""))))
-            }
-        }
-        out.push_str("</testcase>\n");
-    }
-    out.push_str("</testsuite>\n");
-    out
-}
-
-// ---------------------------------------------------------------------------------
-// Reading `run --format json` results back.
-
-/// A verdict as written by `run --format json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    /// Passed.
-    Passed,
-    /// Failed.
-    Failed,
-    /// Skipped.
-    Skipped,
-    /// Errored.
-    Errored,
-}
-
-impl Verdict {
-    /// The runner's status.
-    pub fn status(self) -> Status {
-        match self {
-            Verdict::Passed => Status::Passed,
-            Verdict::Failed => Status::Failed,
-            Verdict::Skipped => Status::Skipped,
-            Verdict::Errored => Status::Errored,
-        }
-    }
-}
-
-/// One mismatching field as written by `run --format json`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct RunMismatch {
-    /// Step number, from 1.
-    pub step: usize,
-    /// The field.
-    pub field: String,
-    /// Expected value.
-    #[serde(default)]
-    pub expected: Value,
-    /// Actual value (`null` when absent).
-    #[serde(default)]
-    pub actual: Value,
-}
-
-/// One case as written by `run --format json`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct RunCase {
-    /// The case file.
-    pub path: String,
-    /// Its description.
-    #[serde(default)]
-    pub description: String,
-    /// Its tags.
-    #[serde(default)]
-    pub tags: Vec<String>,
-    /// The verdict.
-    pub status: Verdict,
-    /// The fields that differ, for a failure.
-    #[serde(default)]
-    pub mismatches: Vec<RunMismatch>,
-    /// Why it was skipped or errored.
-    #[serde(default)]
-    pub message: Option<String>,
-}
-
-impl RunCase {
-    /// Whether the case is tagged `uncertain`.
-    pub fn uncertain(&self) -> bool {
-        self.tags.iter().any(|t| t == UNCERTAIN)
-    }
-}
-
-/// One `run --format json` output. Its `summary`, `areas` and `tags` are not read:
-/// the report recounts from `cases` so that uncertain cases can be counted apart.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct RunResult {
-    /// Who ran.
-    pub implementation: ImplementationInfo,
-    /// Every case.
-    pub cases: Vec<RunCase>,
-    /// Where it was read from (shown in the column header); not part of the JSON.
-    #[serde(skip)]
-    pub source: String,
-}
-
-/// Parses one `run --format json` output.
-pub fn parse_run(text: &str, source: &str) -> Result<RunResult, String> {
-    let mut run: RunResult = serde_json::from_str(text)
-        .map_err(|e| format!("{source}: {e} (expected the output of `iam-conformance run --format json`)"))?;
-    run.source = source.to_string();
-    Ok(run)
-}
-
-/// Reads one `run --format json` output file.
-pub fn load_run(path: &Path) -> Result<RunResult, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    parse_run(&text, &path.display().to_string())
-}
-
-/// Builds the HTML report from `run --format json` result files and writes it.
-pub fn write_html(inputs: &[PathBuf], output: &Path) -> Result<(), String> {
-    if inputs.is_empty() {
-        return Err("no input: give one or more files written by `iam-conformance run --format json`".to_string());
-    }
-    let runs = inputs.iter().map(|p| load_run(p)).collect::<Result<Vec<_>, _>>()?;
-    std::fs::write(output, render_html(&runs)).map_err(|e| format!("{}: {e}", output.display()))
-}
-
-// ---------------------------------------------------------------------------------
-// Counting.
-
-/// Counts of one group of cases, with `uncertain`-tagged cases apart.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Split {
-    /// Cases not tagged `uncertain`: these make the pass rate.
-    pub certain: Counts,
-    /// Cases tagged `uncertain`.
-    pub uncertain: Counts,
-}
-
-impl Split {
-    fn add(&mut self, case: &RunCase) {
-        if case.uncertain() {
-            self.uncertain.add(case.status.status());
-        } else {
-            self.certain.add(case.status.status());
-        }
-    }
-}
-
-/// The counts of one run: in total, per area (the folder of the case file) and per tag.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tally {
-    /// All cases.
-    pub total: Split,
-    /// Per area.
-    pub areas: BTreeMap<String, Split>,
-    /// Per tag.
-    pub tags: BTreeMap<String, Split>,
-}
-
-/// Counts the cases of one run.
-pub fn tally(run: &RunResult) -> Tally {
-    let mut t = Tally::default();
-    for case in &run.cases {
-        t.total.add(case);
-        t.areas.entry(area_of(&case.path)).or_default().add(case);
-        for tag in &case.tags {
-            t.tags.entry(tag.clone()).or_default().add(case);
-        }
-    }
-    t
-}
-
-/// The pass rate in whole percent, rounded down so that 100 means every case passed.
-/// Skipped cases count as not passed. `None` when there are no cases.
-pub fn pass_percent(c: &Counts) -> Option<usize> {
-    let total = c.total();
-    (total > 0).then(|| c.passed * 100 / total)
-}
-
-// ---------------------------------------------------------------------------------
-// HTML.
+use super::{pass_percent, tally, RunCase, RunMismatch, RunResult, Split, Tally, Verdict, UNCERTAIN};
+use crate::runner::{area_of, Counts};
 
 /// Escapes text for HTML element content and quoted attribute values. Control
 /// characters (from a garbled implementation, say) are shown as U+FFFD.
 pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
+    super::escape_markup(s, "&#39;", |c| matches!(c, '\n' | '\t') || !c.is_control())
 }
 
 const STYLE: &str = r#"
@@ -326,9 +79,18 @@ details { margin: 8px 0; } summary { cursor: pointer; color: var(--muted); }
 ul.skipped { margin: 6px 0; padding-left: 20px; font-size: 13px; }
 .ok { color: var(--pass); font-weight: 600; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; }
+.card .line { font-size: 13px; margin: 6px 0 2px; }
+.card .rate { color: var(--muted); font-size: 12px; margin-top: 4px; }
+details.group { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 6px 14px; margin: 10px 0; }
+details.group > summary { color: #1f2328; font-weight: 600; padding: 4px 0; }
+details.group > summary .n { font-weight: 400; margin-left: 8px; }
+details.group .case { border-top: 1px solid var(--line); border-right: 0; border-bottom: 0; border-radius: 0; margin: 8px 0; }
+.sources { font-size: 12px; margin: 2px 0 6px; overflow-wrap: anywhere; }
+.sources a { color: #0969da; }
+details.tagtable > summary { font-size: 14px; }
 "#;
 
-/// The self-contained HTML page for the given runs.
+/// The self-contained HTML page for the given runs: summary, failures, by area, by tag.
 pub fn render_html(runs: &[RunResult]) -> String {
     let tallies: Vec<Tally> = runs.iter().map(tally).collect();
     let mut h = String::with_capacity(64 * 1024);
@@ -340,34 +102,44 @@ pub fn render_html(runs: &[RunResult]) -> String {
     h.push_str("<h1>IAM conformance report</h1>\n");
     let _ = writeln!(
         h,
-        "<p class=\"lead\">{} implementation run{} against the AWS IAM conformance corpus. Pass rates count \
-         skipped cases as not passed and leave out cases tagged <code>{UNCERTAIN}</code> (behaviour the AWS \
-         documentation leaves open), which are counted apart.</p>",
+        "<p class=\"lead\">{} implementation run{} against the AWS IAM conformance corpus. The totals are the \
+         ones <code>iam-conformance run</code> prints. Pass rates leave out cases tagged <code>{UNCERTAIN}</code> \
+         (behaviour the AWS documentation leaves open or contradicts, so that no answer is known to be right), \
+         which are counted apart, and count skipped cases as not passed.</p>",
         runs.len(),
         if runs.len() == 1 { "" } else { "s" }
     );
-
-    h.push_str("<div class=\"cards\">\n");
-    for (run, t) in runs.iter().zip(&tallies) {
-        summary_card(&mut h, run, t);
-    }
-    h.push_str("</div>\n");
-
-    let bad =
-        |run: &RunResult| run.cases.iter().filter(|c| matches!(c.status, Verdict::Failed | Verdict::Errored)).count();
+    let bad = |run: &RunResult| run.cases.iter().filter(|c| is_bad(c)).count();
     let _ = writeln!(
         h,
-        "<nav><a href=\"#areas\">By area</a><a href=\"#tags\">By tag</a><a href=\"#failures\">Failures and errors ({})</a></nav>",
+        "<nav><a href=\"#summary\">Summary</a><a href=\"#failures\">Failures and errors ({})</a>\
+         <a href=\"#areas\">By area</a><a href=\"#tags\">By tag</a></nav>",
         runs.iter().map(bad).sum::<usize>()
     );
 
-    matrix(&mut h, ("areas", "By area", "area"), runs, &tallies, |t| &t.areas);
-    matrix(&mut h, ("tags", "By tag", "tag"), runs, &tallies, |t| &t.tags);
-
-    h.push_str("<h2 id=\"failures\">Failures and errors</h2>\n");
-    for run in runs {
-        failures(&mut h, run);
+    h.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"cards\">\n");
+    for (run, t) in runs.iter().zip(&tallies) {
+        summary_card(&mut h, run, t);
     }
+    h.push_str("</div>\n</section>\n");
+
+    h.push_str("<section id=\"failures\">\n<h2>Failures and errors</h2>\n");
+    for (i, run) in runs.iter().enumerate() {
+        failures(&mut h, i, run);
+    }
+    h.push_str("</section>\n");
+
+    h.push_str("<section id=\"areas\">\n");
+    matrix(&mut h, ("By area", "area"), runs, &tallies, |t| &t.areas);
+    h.push_str("</section>\n");
+    let tag_count = tallies.iter().flat_map(|t| t.tags.keys()).collect::<BTreeSet<_>>().len();
+    let _ = writeln!(
+        h,
+        "<section id=\"tags\">\n<details class=\"tagtable\"><summary>By tag: pass rates under each of the {tag_count} \
+         tags (show)</summary>"
+    );
+    matrix(&mut h, ("By tag", "tag"), runs, &tallies, |t| &t.tags);
+    h.push_str("</details>\n</section>\n");
     let _ = writeln!(
         h,
         "<footer>Generated by iam-conformance {} from {} result file{}.</footer>",
@@ -377,6 +149,11 @@ pub fn render_html(runs: &[RunResult]) -> String {
     );
     h.push_str("</body>\n</html>\n");
     h
+}
+
+/// A failed or errored case: what the failures section lists.
+fn is_bad(case: &RunCase) -> bool {
+    matches!(case.status, Verdict::Failed | Verdict::Errored)
 }
 
 fn impl_title(run: &RunResult) -> String {
@@ -409,6 +186,13 @@ fn width(part: usize, total: usize) -> String {
 fn summary_card(h: &mut String, run: &RunResult, t: &Tally) {
     let c = &t.total.certain;
     let u = &t.total.uncertain;
+    // The totals as the CLI counts them: every case, uncertain-tagged ones included.
+    let all = Counts {
+        passed: c.passed + u.passed,
+        failed: c.failed + u.failed,
+        skipped: c.skipped + u.skipped,
+        errored: c.errored + u.errored,
+    };
     let i = &run.implementation;
     h.push_str("<div class=\"card\">\n");
     let _ = writeln!(h, "<div class=\"name\">{}</div>", html_escape(&i.name));
@@ -425,32 +209,45 @@ fn summary_card(h: &mut String, run: &RunResult, t: &Tally) {
     let _ = writeln!(h, "<div class=\"meta\">{}</div>", html_escape(&meta.join(" · ")));
     match pass_percent(c) {
         Some(p) => {
-            let _ =
-                writeln!(h, "<div class=\"big\">{p}% <small>{} of {} cases passed</small></div>", c.passed, c.total());
+            let _ = writeln!(
+                h,
+                "<div class=\"big\">{p}% <small>{} of {} cases not tagged {UNCERTAIN} passed</small></div>",
+                c.passed,
+                c.total()
+            );
         }
         None => h.push_str("<div class=\"big\">– <small>no cases</small></div>\n"),
     }
-    let total = c.total();
+    let total = all.total();
     let _ = writeln!(
         h,
         "<div class=\"bar\" title=\"passed, failed, skipped, errored\"><span class=\"p\" style=\"width:{}%\"></span>\
          <span class=\"f\" style=\"width:{}%\"></span><span class=\"s\" style=\"width:{}%\"></span>\
          <span class=\"e\" style=\"width:{}%\"></span></div>",
-        width(c.passed, total),
-        width(c.failed, total),
-        width(c.skipped, total),
-        width(c.errored, total)
+        width(all.passed, total),
+        width(all.failed, total),
+        width(all.skipped, total),
+        width(all.errored, total)
     );
     let _ = writeln!(
         h,
         "<div class=\"counts\"><span class=\"c-pass\"><b>{}</b> passed</span><span class=\"c-fail\"><b>{}</b> failed</span>\
-         <span class=\"c-skip\"><b>{}</b> skipped</span><span class=\"c-err\"><b>{}</b> errored</span></div>",
-        c.passed, c.failed, c.skipped, c.errored
+         <span class=\"c-skip\"><b>{}</b> skipped</span><span class=\"c-err\"><b>{}</b> errored</span>\
+         <span>of <b>{}</b> cases</span></div>",
+        all.passed, all.failed, all.skipped, all.errored, total
+    );
+    let _ = writeln!(
+        h,
+        "<div class=\"line\">compared {} of {} cases with their expectations ({} skipped and {} errored were not)</div>",
+        all.compared(),
+        total,
+        all.skipped,
+        all.errored
     );
     if u.total() > 0 {
         let _ = writeln!(
             h,
-            "<div class=\"unc\">uncertain-tagged, counted apart: {} of {} passed ({} failed, {} skipped, {} errored)</div>",
+            "<div class=\"unc\">uncertain-tagged, counted apart from the pass rate: {} of {} passed ({} failed, {} skipped, {} errored)</div>",
             u.passed,
             u.total(),
             u.failed,
@@ -507,13 +304,13 @@ fn cell(split: Option<&Split>) -> String {
 
 fn matrix(
     h: &mut String,
-    (id, title, what): (&str, &str, &str),
+    (title, what): (&str, &str),
     runs: &[RunResult],
     tallies: &[Tally],
     pick: impl Fn(&Tally) -> &BTreeMap<String, Split>,
 ) {
     let rows: BTreeSet<&String> = tallies.iter().flat_map(|t| pick(t).keys()).collect();
-    let _ = writeln!(h, "<h2 id=\"{id}\">{}</h2>", html_escape(title));
+    let _ = writeln!(h, "<h2>{}</h2>", html_escape(title));
     let _ = writeln!(
         h,
         "<div class=\"legend\">Each cell: pass rate and passed/total over cases not tagged <code>{UNCERTAIN}</code>; \
@@ -593,6 +390,10 @@ fn case_head(h: &mut String, case: &RunCase) {
     if !case.description.is_empty() {
         let _ = writeln!(h, "<div class=\"desc\">{}</div>", html_escape(&case.description));
     }
+    if !case.sources.is_empty() {
+        let shown: Vec<String> = case.sources.iter().map(|s| source_link(s)).collect();
+        let _ = writeln!(h, "<div class=\"sources\">Sources: {}</div>", shown.join(", "));
+    }
     let tags: Vec<&String> = case.tags.iter().filter(|t| t.as_str() != UNCERTAIN).collect();
     if !tags.is_empty() {
         h.push_str("<div class=\"tags\">");
@@ -603,37 +404,77 @@ fn case_head(h: &mut String, case: &RunCase) {
     }
 }
 
-fn failures(h: &mut String, run: &RunResult) {
+/// A source as a link when it is a web address, else as code (`seed:...`).
+fn source_link(source: &str) -> String {
+    if source.starts_with("https://") || source.starts_with("http://") {
+        let text = source.trim_start_matches("https://").trim_start_matches("http://");
+        format!("<a href=\"{}\">{}</a>", html_escape(source), html_escape(text))
+    } else {
+        format!("<code>{}</code>", html_escape(source))
+    }
+}
+
+fn case_block(h: &mut String, case: &RunCase) {
+    let class = if case.status == Verdict::Errored { "case errored" } else { "case" };
+    let _ = writeln!(h, "<div class=\"{class}\">");
+    case_head(h, case);
+    if !case.mismatches.is_empty() {
+        h.push_str("<table class=\"diff\"><thead><tr><th>step</th><th>field</th><th>expected</th><th>actual</th></tr></thead><tbody>\n");
+        for m in &case.mismatches {
+            h.push_str(&diff_row(m));
+            h.push('\n');
+        }
+        h.push_str("</tbody></table>\n");
+    }
+    if let Some(msg) = case.message.as_deref().filter(|m| !m.is_empty()) {
+        let _ = writeln!(h, "<pre class=\"msg\">{}</pre>", html_escape(msg));
+    }
+    h.push_str("</div>\n");
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// One implementation's failed and errored cases, a collapsible group per area
+/// (open), then its skipped cases (collapsed).
+fn failures(h: &mut String, index: usize, run: &RunResult) {
     let _ = writeln!(h, "<h3>{}</h3>", impl_title(run));
-    let bad: Vec<&RunCase> =
-        run.cases.iter().filter(|c| matches!(c.status, Verdict::Failed | Verdict::Errored)).collect();
-    if bad.is_empty() {
+    let mut groups: BTreeMap<String, Vec<&RunCase>> = BTreeMap::new();
+    for case in run.cases.iter().filter(|c| is_bad(c)) {
+        groups.entry(area_of(&case.path)).or_default().push(case);
+    }
+    if groups.is_empty() {
         h.push_str("<p class=\"ok\">No failed or errored cases.</p>\n");
     }
-    for case in bad {
-        let class = if case.status == Verdict::Errored { "case errored" } else { "case" };
-        let _ = writeln!(h, "<div class=\"{class}\">");
-        case_head(h, case);
-        if !case.mismatches.is_empty() {
-            h.push_str("<table class=\"diff\"><thead><tr><th>step</th><th>field</th><th>expected</th><th>actual</th></tr></thead><tbody>\n");
-            for m in &case.mismatches {
-                h.push_str(&diff_row(m));
-                h.push('\n');
-            }
-            h.push_str("</tbody></table>\n");
+    for (area, cases) in &groups {
+        let failed = cases.iter().filter(|c| c.status == Verdict::Failed).count();
+        let errored = cases.len() - failed;
+        let mut counts = Vec::new();
+        if failed > 0 {
+            counts.push(format!("<span class=\"c-fail\">{} failed</span>", failed));
         }
-        if let Some(msg) = case.message.as_deref().filter(|m| !m.is_empty()) {
-            let _ = writeln!(h, "<pre class=\"msg\">{}</pre>", html_escape(msg));
+        if errored > 0 {
+            counts.push(format!("<span class=\"c-err\">{} errored</span>", errored));
         }
-        h.push_str("</div>\n");
+        let _ = writeln!(
+            h,
+            "<details class=\"group\" open id=\"failures-{index}-{}\"><summary>{}<span class=\"n\">{}</span></summary>",
+            html_escape(&slug(area)),
+            html_escape(area),
+            counts.join(" · ")
+        );
+        for case in cases {
+            case_block(h, case);
+        }
+        h.push_str("</details>\n");
     }
     let skipped: Vec<&RunCase> = run.cases.iter().filter(|c| c.status == Verdict::Skipped).collect();
     if !skipped.is_empty() {
         let _ = writeln!(
             h,
-            "<details><summary>{} skipped case{} (not run by this implementation)</summary><ul class=\"skipped\">",
-            skipped.len(),
-            if skipped.len() == 1 { "" } else { "s" }
+            "<details><summary>{} (not run by this implementation)</summary><ul class=\"skipped\">",
+            plural(skipped.len(), "skipped case")
         );
         for case in skipped {
             let why = case.message.as_deref().filter(|m| !m.is_empty()).map(|m| format!(": {}", html_escape(m)));
@@ -643,58 +484,18 @@ fn failures(h: &mut String, run: &RunResult) {
     }
 }
 
+/// Letters, digits and hyphens, for element ids.
+fn slug(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+    use super::super::tests::{case, run_json};
     use super::*;
     use serde_json::json;
-
-    fn run_json(name: &str, cases: Value) -> RunResult {
-        let v = json!({
-            "implementation": {"name": name, "version": "1.2", "language": "toy"},
-            "summary": {"passed": 0, "failed": 0, "skipped": 0, "errored": 0},
-            "areas": {}, "tags": {}, "cases": cases,
-        });
-        parse_run(&v.to_string(), &format!("{name}.json")).unwrap()
-    }
-
-    fn case(path: &str, tags: &[&str], status: &str) -> Value {
-        json!({"path": path, "description": format!("case {path}"), "tags": tags, "status": status,
-               "mismatches": [], "message": null})
-    }
-
-    #[test]
-    fn tally_counts_uncertain_apart_by_tag_and_area() {
-        let run = run_json(
-            "a",
-            json!([
-                case("corpus/parse/1.json", &["json"], "passed"),
-                case("corpus/parse/2.json", &["json", "uncertain"], "failed"),
-                case("corpus/parse/3.json", &["json"], "skipped"),
-                case("corpus/sts/4.json", &["mfa"], "errored"),
-            ]),
-        );
-        let t = tally(&run);
-        let json_tag = t.tags["json"];
-        assert_eq!((json_tag.certain.passed, json_tag.certain.skipped, json_tag.certain.total()), (1, 1, 2));
-        assert_eq!((json_tag.uncertain.failed, json_tag.uncertain.total()), (1, 1));
-        assert_eq!(t.areas["parse"].certain.total(), 2);
-        assert_eq!(t.areas["parse"].uncertain.total(), 1);
-        assert_eq!(t.areas["sts"].certain.errored, 1);
-        assert_eq!(t.total.certain.total(), 3);
-        assert_eq!(t.total.uncertain.total(), 1);
-        assert_eq!(pass_percent(&t.total.certain), Some(33));
-    }
-
-    #[test]
-    fn pass_percent_rounds_down_and_skips_are_not_passes() {
-        let c = Counts { passed: 199, failed: 1, skipped: 0, errored: 0 };
-        assert_eq!(pass_percent(&c), Some(99));
-        assert_eq!(pass_percent(&Counts { passed: 2, failed: 0, skipped: 2, errored: 0 }), Some(50));
-        assert_eq!(pass_percent(&Counts { passed: 3, failed: 0, skipped: 0, errored: 0 }), Some(100));
-        assert_eq!(pass_percent(&Counts::default()), None);
-    }
 
     #[test]
     fn escapes_everything_that_comes_from_input() {
@@ -727,6 +528,53 @@ mod tests {
         for external in ["<script", "<link", "src=", "url(", "http://", "https://", "@import"] {
             assert!(!html.contains(external), "found {external}");
         }
+        // Sources are links to follow, never resources the page loads.
+        let mut c = case("corpus/parse/2.json", &[], "failed");
+        c["sources"] = json!(["https://docs.aws.amazon.com/IAM/latest/UserGuide/x.html#a", "seed:001.txt"]);
+        let html = render_html(&[run_json("a", json!([c]))]);
+        assert_eq!(html.matches("https://").count(), 1);
+        assert!(html.contains(
+            "Sources: <a href=\"https://docs.aws.amazon.com/IAM/latest/UserGuide/x.html#a\">docs.aws.amazon.com/IAM/latest/UserGuide/x.html#a</a>, <code>seed:001.txt</code>"
+        ));
+        for external in ["<script", "<link", "src=", "url(", "@import"] {
+            assert!(!html.contains(external), "found {external}");
+        }
+    }
+
+    /// The inside of `<section id="ID">`.
+    fn section<'h>(html: &'h str, id: &str) -> &'h str {
+        let start = format!("<section id=\"{id}\">\n");
+        html.split(start.as_str()).nth(1).unwrap().split("</section>").next().unwrap()
+    }
+
+    #[test]
+    fn failures_come_first_grouped_by_implementation_and_area() {
+        let a = run_json(
+            "alpha",
+            json!([
+                case("corpus/parse/1.json", &[], "failed"),
+                case("corpus/parse/2.json", &[], "errored"),
+                case("corpus/sts/3.json", &[], "failed"),
+                case("corpus/sts/4.json", &[], "passed"),
+            ]),
+        );
+        let b = run_json("beta", json!([case("corpus/parse/1.json", &[], "passed")]));
+        let html = render_html(&[a, b]);
+        let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("no {needle}"));
+        assert!(at("<section id=\"summary\">") < at("<section id=\"failures\">"));
+        assert!(at("<section id=\"failures\">") < at("<section id=\"areas\">"));
+        assert!(at("<section id=\"areas\">") < at("<section id=\"tags\">"));
+        let failures = section(&html, "failures");
+        assert_eq!(failures.matches("<details class=\"group\" open").count(), 2, "{failures}");
+        assert!(failures.contains(
+            "<details class=\"group\" open id=\"failures-0-parse\"><summary>parse<span class=\"n\"><span class=\"c-fail\">1 failed</span> · <span class=\"c-err\">1 errored</span></span></summary>"
+        ));
+        assert!(failures.contains(
+            "id=\"failures-0-sts\"><summary>sts<span class=\"n\"><span class=\"c-fail\">1 failed</span></span>"
+        ));
+        let beta = failures.split("<h3>beta").nth(1).unwrap();
+        assert!(beta.contains("No failed or errored cases."));
+        assert!(!failures.contains("corpus/sts/4.json"));
     }
 
     #[test]
@@ -740,8 +588,8 @@ mod tests {
             json!([case("corpus/parse/1.json", &["json"], "passed"), case("corpus/sts/3.json", &["mfa"], "skipped")]),
         );
         let html = render_html(&[a, b]);
-        let by_tag =
-            html.split("<h2 id=\"tags\">By tag</h2>").nth(1).unwrap().split("<h2 id=\"failures\">").next().unwrap();
+        let by_tag = section(&html, "tags");
+        assert!(by_tag.starts_with("<details class=\"tagtable\"><summary>"), "collapsed by default: {by_tag}");
         assert!(by_tag.contains("<th>alpha <span class=\"meta\">1.2 · toy</span></th><th>beta"));
         let json_row = by_tag.lines().find(|l| l.starts_with("<tr><th class=\"row\">json</th>")).unwrap();
         assert_eq!(json_row.matches("<td").count(), 2);
@@ -750,8 +598,7 @@ mod tests {
         let mfa_row = by_tag.lines().find(|l| l.starts_with("<tr><th class=\"row\">mfa</th>")).unwrap();
         assert!(mfa_row.contains("<td class=\"na\">"), "alpha has no mfa case: {mfa_row}");
         assert!(mfa_row.contains("<td class=\"skip\">"), "beta skipped its mfa case: {mfa_row}");
-        let by_area =
-            html.split("<h2 id=\"areas\">By area</h2>").nth(1).unwrap().split("<h2 id=\"tags\">").next().unwrap();
+        let by_area = section(&html, "areas");
         assert_eq!(by_area.matches("<table").count(), 1, "areas fit one table");
         assert_eq!(by_tag.matches("<table").count(), 1);
         assert!(by_area.contains("<tr><th class=\"row\">parse</th>"));
@@ -773,7 +620,11 @@ mod tests {
         assert!(row.contains("uncertain 0/1"), "{row}");
         let unc_row = html.lines().find(|l| l.starts_with("<tr><th class=\"row\">uncertain</th>")).unwrap();
         assert!(unc_row.contains("<td class=\"uonly\">"), "{unc_row}");
-        assert!(html.contains("uncertain-tagged, counted apart: 0 of 1 passed"));
+        assert!(html.contains("uncertain-tagged, counted apart from the pass rate: 0 of 1 passed"));
+        // The totals are the CLI's: both cases.
+        assert!(html.contains("<span class=\"c-fail\"><b>1</b> failed</span>"), "{html}");
+        assert!(html.contains("<span>of <b>2</b> cases</span>"), "{html}");
+        assert!(html.contains("100% <small>1 of 1 cases not tagged uncertain passed</small>"), "{html}");
         assert!(html.contains("<span class=\"badge uncertain\">"));
     }
 
@@ -787,7 +638,7 @@ mod tests {
         ]);
         let passed = case("corpus/evaluate/1.json", &["boundary"], "passed");
         let html = render_html(&[run_json("a", json!([failed, passed]))]);
-        let failures = html.split("<h2 id=\"failures\">Failures and errors</h2>").nth(1).unwrap();
+        let failures = section(&html, "failures");
         assert!(failures.contains("<code>corpus/evaluate/9.json</code>"));
         assert!(!failures.contains("corpus/evaluate/1.json"), "passed cases are not listed");
         assert!(failures.contains(
@@ -837,35 +688,5 @@ mod tests {
         let html = render_html(&[run_json("a", json!([case("corpus/parse/1.json", &[], "passed")]))]);
         assert!(html.contains("No failed or errored cases."));
         assert!(!html.contains("<div class=\"case"));
-    }
-
-    #[test]
-    fn bad_input_names_the_file() {
-        let e = parse_run("{\"implementation\": {}}", "x.json").unwrap_err();
-        assert!(e.starts_with("x.json: "), "{e}");
-        let e = parse_run("PASS 3 cases", "y.txt").unwrap_err();
-        assert!(e.contains("y.txt") && e.contains("line 1"), "{e}");
-        let mut c = case("a/b.json", &[], "passed");
-        c["status"] = json!("great");
-        let text = json!({"implementation": {"name": "a", "version": "", "language": ""}, "cases": [c]}).to_string();
-        assert!(parse_run(&text, "z.json").unwrap_err().contains("unknown variant `great`"));
-        assert!(write_html(&[], Path::new("/nonexistent/out.html")).unwrap_err().contains("no input"));
-    }
-
-    #[test]
-    fn junit_escapes_and_drops_characters_xml_cannot_hold() {
-        let r = CaseReport {
-            path: "corpus/p/<1>.json".to_string(),
-            description: "a \"b\" & c".to_string(),
-            tags: vec![],
-            status: Status::Errored,
-            mismatches: vec![],
-            message: Some("garbage \u{1b}[31m\u{0}".to_string()),
-        };
-        let x = junit("imp'l", &[r]);
-        assert!(x.contains("name=\"corpus/p/&lt;1&gt;.json\""));
-        assert!(x.contains("<error message=\"garbage \u{FFFD}[31m\u{FFFD}\"/>"));
-        assert!(x.contains("name=\"imp&apos;l\""));
-        assert!(!x.contains('\u{1b}') && !x.contains('\u{0}'));
     }
 }

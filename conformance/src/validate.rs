@@ -1,0 +1,444 @@
+//! Load-time checks of a case against the case format (docs/CASE-FORMAT.md), beyond
+//! what its JSON shape says: every step does one thing and checks something, the
+//! names in `expect` are the format's, requests carry an action and a resource of
+//! the right form, context values are scalars or lists of them, and every policy the
+//! case gives (to `evaluate` steps and in the world) parses as the type it is used as.
+//!
+//! A case that breaks one of these is an invalid case, reported with the JSON
+//! location of the value, and is never sent to an implementation: otherwise a typo
+//! such as `"decision": "Allow"` would fail against every implementation alike.
+//!
+//! The checks walk the case's JSON tree rather than the typed model so that they give
+//! a location for every value and do not depend on how steps are modelled in Rust.
+//! Policies that a step is about (the policy of a `parse` step, the session policy
+//! passed to an STS call) are not checked: their rejection is what the step tests.
+
+use iam_evaluator::policy::{parse_policy_value, ParseOptions};
+use iam_evaluator::{ParseError, Policy, PolicyType};
+use serde_json::Value;
+
+use crate::locate::JsonPath;
+
+/// The case format version these checks follow (docs/CASE-FORMAT.md).
+pub const CASE_FORMAT_VERSION: &str = "1.1";
+/// The `version` of the harness protocol's `start` message.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// `decision` values.
+pub const DECISIONS: &[&str] = &["allowed", "explicitDeny", "implicitDeny"];
+/// `deniedBy` values (v1.1 adds `credentialType`).
+pub const DENIED_BY: &[&str] = &[
+    "scp",
+    "rcp",
+    "resourcePolicy",
+    "trustPolicy",
+    "identityPolicy",
+    "permissionsBoundary",
+    "sessionPolicy",
+    "credentialType",
+];
+/// `error` values (v1.1 adds the federation errors).
+pub const ERRORS: &[&str] = &[
+    "ValidationError",
+    "MalformedPolicyDocument",
+    "PackedPolicyTooLarge",
+    "AccessDenied",
+    "NoSuchEntity",
+    "InvalidIdentityToken",
+    "IDPRejectedClaim",
+    "ExpiredTokenException",
+];
+/// `errorKind` values.
+pub const ERROR_KINDS: &[&str] = &[
+    "json",
+    "shape",
+    "version",
+    "effect",
+    "missing-element",
+    "conflicting-elements",
+    "forbidden-element",
+    "principal",
+    "sid",
+    "operator",
+    "variable",
+    "size",
+    "characters",
+];
+/// Policy type names of `parse` steps.
+pub const POLICY_TYPES: &[&str] = &["identity", "resource", "trust", "boundary", "session", "scp", "rcp"];
+
+/// Keys of a step that are not its action.
+const STEP_EXTRAS: [&str; 2] = ["expect", "saveAs"];
+
+/// What is wrong with a value of a case.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Problem {
+    /// The step has no action key.
+    #[error("the step has no action key (evaluate, request, assumeRole, parse, ...)")]
+    NoAction,
+    /// The step has several action keys.
+    #[error("the step has more than one action key ({0})")]
+    SeveralActions(String),
+    /// `expect` names no field: the step would check nothing.
+    #[error("`expect` is empty: the step would check nothing")]
+    EmptyExpect,
+    /// A name outside the format's list.
+    #[error("{value} is not a `{field}` value; the format's values are {}{}", allowed.join(", "), hint.as_ref().map(|h| format!(" (did you mean \"{h}\"?)")).unwrap_or_default())]
+    UnknownName {
+        /// The field.
+        field: &'static str,
+        /// The value found, as JSON.
+        value: String,
+        /// The values the format allows.
+        allowed: &'static [&'static str],
+        /// The allowed value that differs only in letter case, if any.
+        hint: Option<String>,
+    },
+    /// An action without a `service:` prefix.
+    #[error("action {0:?} is not of the form service:Action (such as s3:GetObject)")]
+    Action(String),
+    /// A resource that is neither `*` nor an ARN.
+    #[error("resource {0:?} is neither * nor an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)")]
+    Resource(String),
+    /// A context value that is not a string, number, boolean or a list of them.
+    #[error("context value {0} is not a string, number, boolean or a list of them")]
+    ContextValue(String),
+    /// A policy of the case that does not parse as the type it is used as.
+    #[error("the {} policy is invalid: {}", ty.name(), policy_error(error, *raw_text))]
+    Policy {
+        /// The type it is used as.
+        ty: PolicyType,
+        /// The parser's classified error, located in the policy's own text.
+        error: ParseError,
+        /// Whether the policy is given as a string of raw text (locations are then in
+        /// that text) rather than as a JSON object (locations are in the case file).
+        raw_text: bool,
+    },
+}
+
+/// `KIND error at POINTER: MESSAGE`; for a policy given as text, with the line and
+/// column in that text.
+fn policy_error(e: &ParseError, raw_text: bool) -> String {
+    let pointer = if e.location.pointer.is_empty() { "/" } else { &e.location.pointer };
+    if raw_text {
+        format!(
+            "{} error at {pointer} (line {}, column {} of the policy text): {}",
+            e.kind, e.location.line, e.location.column, e.message
+        )
+    } else {
+        format!("{} error at {pointer}: {}", e.kind, e.message)
+    }
+}
+
+/// A problem and where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    /// The value at fault.
+    pub path: JsonPath,
+    /// What is wrong with it.
+    pub problem: Problem,
+}
+
+/// Checks a case's JSON tree; the first problem found, in document order.
+pub fn check(case: &Value) -> Result<(), Located> {
+    let root = JsonPath::root();
+    if let Some(world) = case.get("world") {
+        check_world(world, &root.key("world"))?;
+    }
+    for (i, step) in case.get("steps").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        check_step(step, &root.key("steps").index(i))?;
+    }
+    Ok(())
+}
+
+fn fail<T>(path: JsonPath, problem: Problem) -> Result<T, Located> {
+    Err(Located { path, problem })
+}
+
+fn check_step(step: &Value, at: &JsonPath) -> Result<(), Located> {
+    let Some(obj) = step.as_object() else { return Ok(()) };
+    let actions: Vec<&String> = obj.keys().filter(|k| !STEP_EXTRAS.contains(&k.as_str())).collect();
+    let kind = match actions.as_slice() {
+        [one] => one.as_str(),
+        [] => return fail(at.clone(), Problem::NoAction),
+        many => {
+            let names: Vec<&str> = many.iter().map(|s| s.as_str()).collect();
+            return fail(at.clone(), Problem::SeveralActions(names.join(", ")));
+        }
+    };
+    let body = obj.get(kind).unwrap_or(&Value::Null);
+    let body_at = at.key(kind);
+    match kind {
+        "evaluate" => {
+            check_request(body, &body_at)?;
+            check_evaluate_policies(body, &body_at)?;
+        }
+        "request" => check_request(body, &body_at)?,
+        "parse" => {
+            if let Some(t) = body.get("type") {
+                check_name(t, "type", POLICY_TYPES, &body_at.key("type"))?;
+            }
+        }
+        _ => {}
+    }
+    if let Some(ctx) = body.get("context") {
+        check_context(ctx, &body_at.key("context"))?;
+    }
+    let expect_at = at.key("expect");
+    match obj.get("expect") {
+        Some(Value::Object(e)) if e.is_empty() => fail(expect_at, Problem::EmptyExpect),
+        Some(e) => check_expect(e, &expect_at),
+        None => Ok(()),
+    }
+}
+
+fn check_expect(e: &Value, at: &JsonPath) -> Result<(), Located> {
+    for (field, allowed) in
+        [("decision", DECISIONS), ("deniedBy", DENIED_BY), ("error", ERRORS), ("errorKind", ERROR_KINDS)]
+    {
+        if let Some(v) = e.get(field) {
+            check_name(v, field, allowed, &at.key(field))?;
+        }
+    }
+    Ok(())
+}
+
+fn check_name(v: &Value, field: &'static str, allowed: &'static [&'static str], at: &JsonPath) -> Result<(), Located> {
+    let s = v.as_str().unwrap_or("");
+    if allowed.contains(&s) {
+        return Ok(());
+    }
+    let hint = allowed.iter().find(|a| a.eq_ignore_ascii_case(s)).map(|a| a.to_string());
+    fail(at.clone(), Problem::UnknownName { field, value: v.to_string(), allowed, hint })
+}
+
+/// `service:Action`: a prefix of letters, digits and hyphens, a colon, and a name.
+pub fn action_ok(action: &str) -> bool {
+    match action.split_once(':') {
+        Some((service, name)) => {
+            !service.is_empty()
+                && service.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !name.is_empty()
+                && !name.contains(':')
+                && !name.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// `*`, or an ARN: `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` with a partition,
+/// a service and a resource.
+pub fn resource_ok(resource: &str) -> bool {
+    if resource == "*" {
+        return true;
+    }
+    let parts: Vec<&str> = resource.splitn(6, ':').collect();
+    matches!(parts.as_slice(), ["arn", partition, service, _, _, res]
+        if !partition.is_empty() && !service.is_empty() && !res.is_empty())
+}
+
+fn check_request(body: &Value, at: &JsonPath) -> Result<(), Located> {
+    if let Some(a) = body.get("action").and_then(Value::as_str) {
+        if !action_ok(a) {
+            return fail(at.key("action"), Problem::Action(a.to_string()));
+        }
+    }
+    if let Some(r) = body.get("resource").and_then(Value::as_str) {
+        if !resource_ok(r) {
+            return fail(at.key("resource"), Problem::Resource(r.to_string()));
+        }
+    }
+    Ok(())
+}
+
+fn check_context(ctx: &Value, at: &JsonPath) -> Result<(), Located> {
+    let scalar = |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_));
+    for (key, v) in ctx.as_object().into_iter().flatten() {
+        let ok = match v {
+            Value::Array(items) => items.iter().all(scalar),
+            other => scalar(other),
+        };
+        if !ok {
+            return fail(at.key(key), Problem::ContextValue(v.to_string()));
+        }
+    }
+    Ok(())
+}
+
+/// Parses a policy of the case as the reference evaluator reads it: size limits are
+/// checked by `parse` steps and STS only (AWS managed policies are larger).
+fn check_policy(doc: &Value, ty: PolicyType, at: &JsonPath) -> Result<(), Located> {
+    let options = ParseOptions { check_size: false };
+    let (parsed, raw_text) = match doc {
+        Value::String(text) => (Policy::parse_with(text, ty, options), true),
+        other => (parse_policy_value(other, ty, options), false),
+    };
+    match parsed {
+        Ok(_) => Ok(()),
+        Err(error) => fail(at.clone(), Problem::Policy { ty, error, raw_text }),
+    }
+}
+
+fn check_list(docs: Option<&Value>, ty: PolicyType, at: &JsonPath) -> Result<(), Located> {
+    for (i, d) in docs.and_then(Value::as_array).into_iter().flatten().enumerate() {
+        check_policy(d, ty, &at.index(i))?;
+    }
+    Ok(())
+}
+
+fn check_levels(levels: Option<&Value>, ty: PolicyType, at: &JsonPath) -> Result<(), Located> {
+    for (i, level) in levels.and_then(Value::as_array).into_iter().flatten().enumerate() {
+        check_list(Some(level), ty, &at.index(i))?;
+    }
+    Ok(())
+}
+
+fn check_evaluate_policies(body: &Value, at: &JsonPath) -> Result<(), Located> {
+    check_list(body.get("identityPolicies"), PolicyType::Identity, &at.key("identityPolicies"))?;
+    if let Some(d) = body.get("resourcePolicy") {
+        check_policy(d, PolicyType::Resource, &at.key("resourcePolicy"))?;
+    }
+    if let Some(d) = body.get("permissionsBoundary") {
+        check_policy(d, PolicyType::Boundary, &at.key("permissionsBoundary"))?;
+    }
+    check_list(body.get("sessionPolicies"), PolicyType::Session, &at.key("sessionPolicies"))?;
+    check_levels(body.get("scps"), PolicyType::Scp, &at.key("scps"))?;
+    check_levels(body.get("rcps"), PolicyType::Rcp, &at.key("rcps"))
+}
+
+fn members(v: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
+    v.and_then(Value::as_object).into_iter().flatten()
+}
+
+fn check_world(world: &Value, at: &JsonPath) -> Result<(), Located> {
+    for (arn, doc) in members(world.get("policies")) {
+        check_policy(doc, PolicyType::Identity, &at.key("policies").key(arn))?;
+    }
+    for kind in ["users", "groups", "roles"] {
+        for (arn, entity) in members(world.get(kind)) {
+            let e_at = at.key(kind).key(arn);
+            for (name, doc) in members(entity.get("inlinePolicies")) {
+                check_policy(doc, PolicyType::Identity, &e_at.key("inlinePolicies").key(name))?;
+            }
+            if let Some(doc) = entity.get("trustPolicy") {
+                check_policy(doc, PolicyType::Trust, &e_at.key("trustPolicy"))?;
+            }
+        }
+    }
+    for (arn, r) in members(world.get("resources")) {
+        if let Some(doc) = r.get("policy") {
+            check_policy(doc, PolicyType::Resource, &at.key("resources").key(arn).key("policy"))?;
+        }
+    }
+    if let Some(org) = world.get("organization") {
+        let org_at = at.key("organization");
+        for (key, ty) in [("scps", PolicyType::Scp), ("rcps", PolicyType::Rcp)] {
+            for (level, docs) in members(org.get(key)) {
+                check_list(Some(docs), ty, &org_at.key(key).key(level))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+
+    use super::*;
+    use serde_json::json;
+
+    const POLICY: &str = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
+
+    fn evaluate(action: &str, resource: &str, expect: Value) -> Value {
+        json!({"description": "d", "sources": ["s"], "steps": [
+            {"evaluate": {"principal": "arn:aws:iam::111122223333:user/a", "action": action, "resource": resource,
+                          "identityPolicies": [POLICY]}, "expect": expect}]})
+    }
+
+    fn problem(case: &Value) -> (String, Problem) {
+        let l = check(case).unwrap_err();
+        (l.path.pointer(), l.problem)
+    }
+
+    #[test]
+    fn a_good_case_passes() {
+        assert_eq!(check(&evaluate("s3:GetObject", "arn:aws:s3:::b/k", json!({"decision": "allowed"}))), Ok(()));
+        assert_eq!(check(&evaluate("s3:GetObject", "*", json!({"deniedBy": "scp"}))), Ok(()));
+    }
+
+    #[test]
+    fn wrong_case_of_a_name_is_caught_with_a_hint() {
+        let (at, p) = problem(&evaluate("s3:GetObject", "*", json!({"decision": "Allow"})));
+        assert_eq!(at, "/steps/0/expect/decision");
+        assert!(matches!(p, Problem::UnknownName { field: "decision", hint: None, .. }), "{p:?}");
+        let (_, p) = problem(&evaluate("s3:GetObject", "*", json!({"decision": "Allowed"})));
+        assert!(p.to_string().contains("did you mean \"allowed\""), "{p}");
+        for (field, bad) in [("deniedBy", "SCP"), ("error", "AccessDeniedException"), ("errorKind", "Json")] {
+            let (at, p) = problem(&evaluate("s3:GetObject", "*", json!({ field: bad })));
+            assert_eq!(at, format!("/steps/0/expect/{field}"));
+            assert!(p.to_string().contains(&format!("\"{bad}\" is not a `{field}` value")), "{p}");
+        }
+    }
+
+    #[test]
+    fn actions_and_resources_have_their_form() {
+        let (at, p) = problem(&evaluate("GetObject", "*", json!({"decision": "allowed"})));
+        assert_eq!((at.as_str(), p), ("/steps/0/evaluate/action", Problem::Action("GetObject".into())));
+        for bad in ["s3:", ":GetObject", "s3 :GetObject", "s3:Get Object"] {
+            assert!(!action_ok(bad), "{bad}");
+        }
+        let (at, _) = problem(&evaluate("s3:GetObject", "bucket/key", json!({"decision": "allowed"})));
+        assert_eq!(at, "/steps/0/evaluate/resource");
+        for bad in ["arn:aws:s3:::", "arn::s3:::b", "arn:aws", "ARN:aws:s3:::b", "**"] {
+            assert!(!resource_ok(bad), "{bad}");
+        }
+        assert!(resource_ok("arn:aws:iam::111122223333:role/a:b"));
+    }
+
+    #[test]
+    fn empty_expect_and_action_keys() {
+        let (at, p) = problem(&evaluate("s3:GetObject", "*", json!({})));
+        assert_eq!((at.as_str(), p), ("/steps/0/expect", Problem::EmptyExpect));
+        let c = json!({"steps": [{"expect": {"valid": true}}]});
+        assert_eq!(problem(&c).1, Problem::NoAction);
+        let c = json!({"steps": [{"parse": {}, "evaluate": {}, "expect": {"valid": true}}]});
+        assert!(matches!(problem(&c).1, Problem::SeveralActions(_)));
+    }
+
+    #[test]
+    fn context_values_are_scalars_or_lists() {
+        let mut c = evaluate("s3:GetObject", "*", json!({"decision": "allowed"}));
+        c["steps"][0]["evaluate"]["context"] = json!({"aws:SourceIp": "1.2.3.4", "k": [1, "a"], "bad": {"x": 1}});
+        assert_eq!(problem(&c).0, "/steps/0/evaluate/context/bad");
+    }
+
+    #[test]
+    fn policies_are_checked_as_the_type_they_are_used_as() {
+        let mut c = evaluate("s3:GetObject", "*", json!({"decision": "allowed"}));
+        c["steps"][0]["evaluate"]["scps"] = json!([[POLICY], [{"Statement": {"Effect": "allow"}}]]);
+        let (at, p) = problem(&c);
+        assert_eq!(at, "/steps/0/evaluate/scps/1/0");
+        let Problem::Policy { ty, error, raw_text } = p else { panic!() };
+        assert_eq!((ty, error.kind.name(), raw_text), (PolicyType::Scp, "effect", false));
+        // An identity policy with a Principal is invalid as identity but fine as resource.
+        let with_principal = json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": "*",
+                                    "Action": "s3:*", "Resource": "*"}});
+        let w = json!({"world": {"resources": {"arn:aws:s3:::b": {"policy": with_principal}},
+                                 "policies": {"arn:aws:iam::1:policy/p": with_principal}}, "steps": []});
+        let (at, p) = problem(&w);
+        assert_eq!(at, "/world/policies/arn:aws:iam::1:policy~1p");
+        assert!(p.to_string().starts_with("the identity policy is invalid: forbidden-element"), "{p}");
+    }
+
+    #[test]
+    fn the_policies_a_step_tests_are_not_checked() {
+        let c = json!({"steps": [
+            {"parse": {"type": "identity", "policy": "{not json"}, "expect": {"valid": false}},
+            {"assumeRole": {"as": "a", "roleArn": "r", "roleSessionName": "s", "policy": "{bad"},
+             "expect": {"error": "MalformedPolicyDocument"}}]});
+        assert_eq!(check(&c), Ok(()));
+        let c = json!({"steps": [{"parse": {"type": "Identity", "policy": "{}"}, "expect": {"valid": false}}]});
+        assert_eq!(problem(&c).0, "/steps/0/parse/type");
+    }
+}

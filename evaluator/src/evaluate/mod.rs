@@ -1,0 +1,128 @@
+//! The decision procedure of IAM-SPEC.md sections 6 to 10: one request against a
+//! policy set, within one account or across accounts.
+//!
+//! `procedure` is the whole decision, one named step per rule; the steps live in
+//! `steps`, statement matching in `scan`, which policies apply in `applicable`, and
+//! the action index (machinery, not rules) in `index`. A trace is written by the same
+//! functions that decide (`evidence`), so it cannot disagree with the decision.
+
+mod applicable;
+mod evidence;
+mod index;
+mod label;
+mod prepared;
+mod scan;
+mod steps;
+
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+
+use crate::decision::{Decision, Trace};
+use crate::policy::Policy;
+use crate::principal::Principal;
+use crate::request::Request;
+
+pub use applicable::RCP_SERVICES;
+use evidence::{Evidence, NoTrace};
+use index::SetIndex;
+pub use label::{Owner, PolicyLabel, PolicySlot};
+pub use prepared::PreparedPolicySet;
+
+/// Every policy that applies to one request.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PolicySet {
+    /// The caller's identity-based policies (user inline, managed and group policies,
+    /// or the role's policies).
+    pub identity: Vec<Policy>,
+    /// The resource-based policy of the resource, if it has one.
+    pub resource_policy: Option<Policy>,
+    /// True when `resource_policy` is a role trust policy (AssumeRole): it must always
+    /// allow the caller (R7.7) and denials name the trust policy.
+    pub resource_is_trust: bool,
+    /// The caller's permissions boundary.
+    pub boundary: Option<Policy>,
+    /// The session policies; `None` when none were passed (R6.9).
+    pub session: Option<Vec<Policy>>,
+    /// SCP levels, root first, account last; `None` outside an organization or for
+    /// the management account (R9.2).
+    pub scps: Option<Vec<Vec<Policy>>>,
+    /// RCP levels; `RCPFullAWSAccess` is taken as attached at every level (R6.3).
+    pub rcps: Option<Vec<Vec<Policy>>>,
+    /// What each policy is (optional): traces name a labelled policy by its label and
+    /// any other by its kind and place.
+    pub labels: BTreeMap<PolicySlot, PolicyLabel>,
+}
+
+impl PolicySet {
+    /// Labels the policy at `slot`.
+    pub fn set_label(&mut self, slot: PolicySlot, label: PolicyLabel) {
+        self.labels.insert(slot, label);
+    }
+
+    /// The label of the policy at `slot`, or its kind and place.
+    pub fn label(&self, slot: PolicySlot) -> String {
+        match self.labels.get(&slot) {
+            Some(label) => label.to_string(),
+            None => label::fallback(slot, self.resource_is_trust),
+        }
+    }
+
+    /// R11.1: an `sts:AssumeRole` request on a role (and `sts:TagSession`,
+    /// `sts:SetSourceIdentity`, authorized the same way, R11.5) takes the role's trust
+    /// policy as its resource-based policy, which must always allow the caller (R7.7).
+    /// Every role has one, so such a request without `resource_policy` is denied by
+    /// the (absent) trust policy.
+    pub fn for_request(mut self, request: &Request) -> PolicySet {
+        if applicable::is_role_assumption(request) {
+            self.resource_is_trust = true;
+        }
+        self
+    }
+}
+
+/// Decides `request` against `set`.
+pub fn evaluate(request: &Request, set: &PolicySet) -> Decision {
+    decide(request, set, None, &mut NoTrace)
+}
+
+/// Decides `request` against `set` and records a trace of every statement.
+pub fn evaluate_with_trace(request: &Request, set: &PolicySet) -> Decision {
+    traced(request, set, None)
+}
+
+/// Decides with a trace, through `index` when given.
+fn traced(request: &Request, set: &PolicySet, index: Option<&SetIndex>) -> Decision {
+    let mut trace = Trace::default();
+    let mut decision = decide(request, set, index, &mut trace);
+    decision.trace = Some(trace);
+    decision
+}
+
+fn decide<E: Evidence>(request: &Request, set: &PolicySet, index: Option<&SetIndex>, ev: &mut E) -> Decision {
+    match procedure(request, set, index, ev) {
+        ControlFlow::Break(decision) | ControlFlow::Continue(decision) => decision,
+    }
+}
+
+/// The decision procedure, in the order of IAM-SPEC.md section 6.
+fn procedure<E: Evidence>(
+    request: &Request,
+    set: &PolicySet,
+    index: Option<&SetIndex>,
+    ev: &mut E,
+) -> ControlFlow<Decision, Decision> {
+    steps::caller_identity(request, ev)?; // R11.10
+    let found = applicable::scan_applicable(request, set, index, ev); // R6.2: every applicable policy, once
+    steps::explicit_deny(&found, ev)?; // R6.2
+    steps::rcps(&found, ev)?; // R6.3
+    steps::scps(&found, ev)?; // R6.4, R9.1
+    if matches!(request.principal, Principal::Service { .. }) {
+        return ControlFlow::Continue(steps::service_principal(&found, ev)); // R8.2
+    }
+    if !request.same_account() {
+        return ControlFlow::Continue(steps::cross_account(&found, ev)); // R8.1
+    }
+    steps::required_grant(&found, ev)?; // R7.7
+    steps::resource_grant(&found, ev)?; // R6.6, R7.1 to R7.6
+    ControlFlow::Continue(steps::principal_side(&found, ev)) // R6.1, R6.7 to R6.9
+}

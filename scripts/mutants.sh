@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Mutation score of the corpus (and of the whole test suite) over the reference
+# evaluator: cargo-mutants mutates evaluator/src, and a mutant is caught when the
+# tests fail on it. See docs/MUTANTS.md.
+#
+#   scripts/mutants.sh [options] [SHARD]
+#
+#   SHARD              k/n: run only shard k of n (round-robin over all mutants)
+#   --corpus           the corpus test alone (cargo test -p iam-conformance --test corpus)
+#   --suite            the whole test suite (cargo test --workspace)
+#                      (default: both, one after the other)
+#   --file GLOB        mutate only files matching GLOB (repeatable), e.g.
+#                      --file evaluator/src/pattern.rs
+#   --re REGEX         only mutants whose name matches REGEX (cargo mutants --re)
+#   --out DIR          where results go (default target/mutants); DIR/<mode>/ gets
+#                      mutants.out/ and missed.txt
+#   --in-place         mutate the working tree itself (fast, reuses target/; do not
+#                      edit or build the tree meanwhile)
+#   --list             list the mutants that would be tested, and stop
+#
+#   MUTANTS_JOBS=N     parallel build directories (default 1; not with --in-place)
+#   MUTANTS_NICE=N     niceness (default 10)
+#
+# Prints, per mode, caught / missed / timeout / unviable and the score
+# caught / (caught + missed + timeout): timeouts count as not caught.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+modes=()
+files=()
+res=()
+out=target/mutants
+shard=""
+in_place=0
+list=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --corpus) modes+=(corpus) ;;
+        --suite) modes+=(suite) ;;
+        --file) files+=(--file "$2"); shift ;;
+        --re) res+=(--re "$2"); shift ;;
+        --out) out="$2"; shift ;;
+        --in-place) in_place=1 ;;
+        --list) list=1 ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        */*) shard="$1" ;;
+        *) echo "mutants.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+[ ${#modes[@]} -eq 0 ] && modes=(corpus suite)
+
+if ! cargo mutants --version >/dev/null 2>&1; then
+    echo "== installing cargo-mutants"
+    cargo install --locked cargo-mutants
+fi
+
+common=(--package iam-evaluator --no-shuffle --colors never)
+[ -n "$shard" ] && common+=(--shard "$shard" --sharding round-robin)
+[ ${#files[@]} -gt 0 ] && common+=("${files[@]}")
+[ ${#res[@]} -gt 0 ] && common+=("${res[@]}")
+if [ "$in_place" = 1 ]; then
+    common+=(--in-place)
+else
+    common+=(--jobs "${MUTANTS_JOBS:-1}")
+fi
+
+if [ "$list" = 1 ]; then
+    cargo mutants "${common[@]}" --list
+    exit 0
+fi
+
+# Count the lines of a cargo-mutants outcome list (0 when absent).
+count() { if [ -f "$1" ]; then grep -c . "$1" || true; else echo 0; fi; }
+
+status=0
+for mode in "${modes[@]}"; do
+    dir="$out/$mode"
+    mkdir -p "$dir"
+    case "$mode" in
+        # The corpus alone: the only test target the conformance runner's users see.
+        corpus) test_args=(--cargo-test-arg=--package=iam-conformance -- --test corpus) ;;
+        # Everything: unit tests, laws, fuzz-corpus replays, CLI and scenario tests.
+        suite) test_args=(--test-workspace=true) ;;
+    esac
+    echo "== cargo mutants ($mode${shard:+, shard $shard})"
+    set +e
+    nice -n "${MUTANTS_NICE:-10}" cargo mutants "${common[@]}" --output "$dir" "${test_args[@]}"
+    rc=$?
+    set -e
+    # cargo-mutants exits 2 when mutants were missed, 3 on timeouts: a result, not a failure.
+    case "$rc" in 0|2|3) ;; *) echo "cargo mutants failed ($rc)" >&2; status=$rc ;; esac
+    m="$dir/mutants.out"
+    cp "$m/missed.txt" "$dir/missed.txt" 2>/dev/null || : >"$dir/missed.txt"
+    caught=$(count "$m/caught.txt")
+    missed=$(count "$m/missed.txt")
+    timeout=$(count "$m/timeout.txt")
+    unviable=$(count "$m/unviable.txt")
+    viable=$((caught + missed + timeout))
+    if [ "$viable" -gt 0 ]; then
+        score=$(awk -v c="$caught" -v v="$viable" 'BEGIN { printf "%.1f", 100 * c / v }')
+    else
+        score="n/a"
+    fi
+    echo "== $mode: caught $caught, missed $missed, timeout $timeout, unviable $unviable;" \
+        "score $caught/$viable = $score% (missed list: $dir/missed.txt)"
+done
+exit "$status"
