@@ -12,7 +12,8 @@ cargo build --release -q -p iam-conformance
 B=target/release/iam-conformance
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
 t() { local s e; s=$(date +%s.%N); "$@" >/dev/null || true; e=$(date +%s.%N); printf '%-60s %6.2f s\n' "${*:2:3}" "$(echo "$e - $s" | bc)"; }
-t $B can --world "$ACCOUNT" --as arn:aws:iam::111122223333:user/payments.user0001 s3:GetObject arn:aws:s3:::app-001-data/x
+USER=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["UserDetailList"][0]["Arn"])' "$ACCOUNT")
+t $B can --world "$ACCOUNT" --as "$USER" s3:GetObject arn:aws:s3:::app-001-data/x
 t $B who-can --world "$ACCOUNT" s3:GetObject arn:aws:s3:::app-001-data/x
 t $B who-can --world "$ACCOUNT" iam:CreateUser arn:aws:iam::111122223333:user/new
 t $B reach --world "$ACCOUNT" --format json
