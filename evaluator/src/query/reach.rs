@@ -81,7 +81,8 @@ impl Reach {
                     if definite_only && e.verdict != Verdict::Yes {
                         continue;
                     }
-                    if seen.insert(e.to.clone()) {
+                    if !seen.contains(&e.to) {
+                        seen.insert(e.to.clone());
                         parents.insert(e.to.clone(), (node.clone(), e.verdict.clone()));
                         queue.push_back(e.to.clone());
                     }
@@ -421,7 +422,8 @@ fn graph(world: &World, from: Option<&str>, progress: &mut dyn FnMut(usize, usiz
                 let (Some(who), Some(roles)) = (everyone.get(c), by_caller.get(&c)) else { continue };
                 let edges = edges_from(world, who, &mut targets, roles)?;
                 for e in &edges {
-                    if seen.insert(e.to.clone()) {
+                    if !seen.contains(&e.to) {
+                        seen.insert(e.to.clone());
                         queue.push_back(e.to.clone());
                     }
                 }
