@@ -67,7 +67,7 @@ fn bench(c: &mut Criterion) {
     g.finish();
 
     let mut g = c.benchmark_group("accounts");
-    let user = "arn:aws:iam::111122223333:user/payments.user0001";
+    let user = "arn:aws:iam::111122223333:user/search.user0000";
     let user =
         if world.users.contains_key(user) { user.to_string() } else { world.users.keys().next().unwrap().clone() };
     let role = world.roles.keys().min().unwrap().clone();

@@ -15,6 +15,7 @@ use crate::context::{Context, ContextValue};
 use crate::evaluate::{evaluate, PolicySet};
 use crate::pattern::arn_components;
 use crate::policy::{Effect, Policy, PrincipalKind, PrincipalSpec};
+use crate::principal::Principal;
 use crate::request::Request;
 use crate::world::World;
 
@@ -80,7 +81,8 @@ impl Reach {
                     if definite_only && e.verdict != Verdict::Yes {
                         continue;
                     }
-                    if seen.insert(e.to.clone()) {
+                    if !seen.contains(&e.to) {
+                        seen.insert(e.to.clone());
                         parents.insert(e.to.clone(), (node.clone(), e.verdict.clone()));
                         queue.push_back(e.to.clone());
                     }
@@ -115,6 +117,8 @@ struct Target<'w> {
     trust: Option<&'w Policy>,
     optimistic: Option<Policy>,
     pessimistic: Option<Policy>,
+    /// True when bounding changed the trust policy.
+    bounded: bool,
 }
 
 fn knowledge() -> Knowledge {
@@ -233,18 +237,49 @@ impl<'a> Directory<'a> {
     }
 }
 
-/// The sts:AssumeRole request `who` makes for `target`, as [`World::assume_role`]
-/// builds it for a plain call.
-fn assume_request(world: &World, who: &Who, base: &Context, target: &Target<'_>) -> Result<Request, QueryError> {
-    let principal = world.principal_of(&who.caller())?;
-    let mut ctx = base.clone();
-    ctx.insert_default("sts:RoleSessionName", ContextValue::single(SESSION_NAME));
-    for (k, v) in target.tags {
+/// The sts:AssumeRole request `principal` makes for `target`, as
+/// [`World::assume_role`] builds it for a plain call: the caller's context, the
+/// session name, the role's tags as `aws:ResourceTag` and `iam:ResourceTag` keys.
+/// `previous` is the request made for the caller's last role: it is reused, only the
+/// role and its tags changed.
+fn assume_request(
+    world: &World,
+    principal: &Principal,
+    base: &Context,
+    target: &Target<'_>,
+    previous: Option<(Request, &BTreeMap<String, String>)>,
+) -> Request {
+    let account = world.resource_account(target.arn, None, principal);
+    let Some((mut request, old_tags)) = previous else {
+        let mut ctx = base.clone();
+        ctx.insert_default("sts:RoleSessionName", ContextValue::single(SESSION_NAME));
+        add_tags(&mut ctx, target.tags);
+        return Request::new(principal.clone(), ASSUME_ROLE, target.arn, Some(&account), ctx);
+    };
+    if old_tags != target.tags {
+        for k in old_tags.keys() {
+            request.context.remove(&format!("aws:ResourceTag/{k}"));
+            request.context.remove(&format!("iam:ResourceTag/{k}"));
+        }
+        // A key the caller's context already had stays as it was (insert_default).
+        for (k, v) in
+            base.iter().filter(|(k, _)| k.starts_with("aws:resourcetag/") || k.starts_with("iam:resourcetag/"))
+        {
+            request.context.insert(k, v.clone());
+        }
+        add_tags(&mut request.context, target.tags);
+    }
+    request.resource.clear();
+    request.resource.push_str(target.arn);
+    request.resource_account = account;
+    request
+}
+
+fn add_tags(ctx: &mut Context, tags: &BTreeMap<String, String>) {
+    for (k, v) in tags {
         ctx.insert_default(&format!("aws:ResourceTag/{k}"), ContextValue::single(v.clone()));
         ctx.insert_default(&format!("iam:ResourceTag/{k}"), ContextValue::single(v.clone()));
     }
-    let account = world.resource_account(target.arn, None, &principal);
-    Ok(Request::new(principal, ASSUME_ROLE, target.arn, Some(&account), ctx))
 }
 
 /// Decides `request` with `trust` as the role's resource-based policy (R11.1); the
@@ -265,8 +300,10 @@ fn edges_from(world: &World, who: &Who, targets: &mut [Target<'_>], roles: &[usi
     world.caller_context(&caller, &mut base)?;
     let principal = world.principal_of(&caller)?;
     let mut out = Vec::new();
-    // One policy set per account of the roles (RCPs follow the role's account).
-    let mut sets: HashMap<String, (PolicySet, PolicySet, PolicySet)> = HashMap::new();
+    // One policy set per account of the roles (RCPs follow the role's account), with
+    // whether bounding changed it.
+    let mut sets: HashMap<String, (PolicySet, PolicySet, PolicySet, bool)> = HashMap::new();
+    let mut previous: Option<(Request, &BTreeMap<String, String>)> = None;
     for &r in roles {
         let Some(target) = targets.get_mut(r) else { continue };
         if target.trust.is_none() {
@@ -275,17 +312,22 @@ fn edges_from(world: &World, who: &Who, targets: &mut [Target<'_>], roles: &[usi
         if !sets.contains_key(&target.account) {
             let set = world.policy_set(&caller, &principal, target.arn, &target.account)?;
             let mut optimistic = set.clone();
-            bound_set(&mut optimistic, &k, Bound::Optimistic, ASSUME_ROLE, None);
+            let found = bound_set(&mut optimistic, &k, Bound::Optimistic, ASSUME_ROLE, None);
             let mut pessimistic = set.clone();
             bound_set(&mut pessimistic, &k, Bound::Pessimistic, ASSUME_ROLE, None);
-            sets.insert(target.account.clone(), (set, optimistic, pessimistic));
+            sets.insert(target.account.clone(), (set, optimistic, pessimistic, !found.is_empty()));
         }
-        let Some((plain, optimistic, pessimistic)) = sets.get_mut(&target.account) else { continue };
-        let request = assume_request(world, who, &base, target)?;
-        if !decide(&request, optimistic, &mut target.optimistic) {
+        let Some((plain, optimistic, pessimistic, caller_bounded)) = sets.get_mut(&target.account) else { continue };
+        let request = assume_request(world, &principal, &base, target, previous.take());
+        let allowed = decide(&request, optimistic, &mut target.optimistic);
+        let tags = target.tags;
+        if !allowed {
+            previous = Some((request, tags));
             continue;
         }
-        let verdict = if decide(&request, pessimistic, &mut target.pessimistic) {
+        // With nothing bounded the two bounds are the same decision.
+        let verdict = if (!*caller_bounded && !target.bounded) || decide(&request, pessimistic, &mut target.pessimistic)
+        {
             Verdict::Yes
         } else {
             // Which unknowns this edge depends on: the statements that can match.
@@ -296,6 +338,7 @@ fn edges_from(world: &World, who: &Who, targets: &mut [Target<'_>], roles: &[usi
             Verdict::If(found)
         };
         out.push(Edge { from: who.arn().to_string(), to: target.arn.to_string(), verdict });
+        previous = Some((request, tags));
     }
     Ok(out)
 }
@@ -332,12 +375,13 @@ fn graph(world: &World, from: Option<&str>, progress: &mut dyn FnMut(usize, usiz
                 by_caller.entry(c).or_default().push(t);
             }
         }
-        let bounded = |b| {
-            role.trust_policy.as_ref().map(|p| {
-                bound_policy(p, &k, b, ASSUME_ROLE, Some(arn), &mut Unknowns::default()).unwrap_or_else(|| p.clone())
-            })
+        let mut found = Unknowns::default();
+        let mut bound = |b| {
+            role.trust_policy
+                .as_ref()
+                .map(|p| bound_policy(p, &k, b, ASSUME_ROLE, Some(arn), &mut found).unwrap_or_else(|| p.clone()))
         };
-        let (optimistic, pessimistic) = (bounded(Bound::Optimistic), bounded(Bound::Pessimistic));
+        let (optimistic, pessimistic) = (bound(Bound::Optimistic), bound(Bound::Pessimistic));
         targets.push(Target {
             arn,
             account,
@@ -345,6 +389,7 @@ fn graph(world: &World, from: Option<&str>, progress: &mut dyn FnMut(usize, usiz
             trust: role.trust_policy.as_ref(),
             optimistic,
             pessimistic,
+            bounded: !found.is_empty(),
         });
     }
     let mut reach = Reach::default();
@@ -377,7 +422,8 @@ fn graph(world: &World, from: Option<&str>, progress: &mut dyn FnMut(usize, usiz
                 let (Some(who), Some(roles)) = (everyone.get(c), by_caller.get(&c)) else { continue };
                 let edges = edges_from(world, who, &mut targets, roles)?;
                 for e in &edges {
-                    if seen.insert(e.to.clone()) {
+                    if !seen.contains(&e.to) {
+                        seen.insert(e.to.clone());
                         queue.push_back(e.to.clone());
                     }
                 }

@@ -132,8 +132,45 @@ pub fn who_can(world: &World, q: &Question) -> Result<Vec<Answer>, QueryError> {
 }
 
 /// The sets every principal of one account shares: resource policy, SCPs and RCPs,
-/// for each bound, with what they leave unknown.
-type Bases = HashMap<(String, String), ([PolicySet; 2], Unknowns)>;
+/// for each bound, with what they leave unknown; and the stand-in policies.
+#[derive(Default)]
+struct Bases {
+    sets: HashMap<(String, String), ([PolicySet; 2], Unknowns)>,
+    /// The (principal account, resource account) of the last principal.
+    last: Option<(String, String)>,
+    stand_ins: StandIns,
+}
+
+/// Stand-ins for the identity layer (0) and the boundary (1), moved into a set and
+/// back rather than rebuilt.
+#[derive(Default)]
+struct StandIns {
+    pool: [[Option<Policy>; 3]; 2],
+}
+
+impl StandIns {
+    fn slot(c: Contribution) -> usize {
+        match c {
+            Contribution::Nothing => 0,
+            Contribution::Allow => 1,
+            Contribution::Deny => 2,
+        }
+    }
+
+    fn take(&mut self, layer: usize, c: Contribution) -> Policy {
+        self.pool
+            .get_mut(layer)
+            .and_then(|l| l.get_mut(StandIns::slot(c)))
+            .and_then(Option::take)
+            .unwrap_or_else(|| stand_in(c))
+    }
+
+    fn give(&mut self, layer: usize, c: Contribution, p: Policy) {
+        if let Some(slot) = self.pool.get_mut(layer).and_then(|l| l.get_mut(StandIns::slot(c))) {
+            *slot = Some(p);
+        }
+    }
+}
 
 /// [`who_can`], reporting progress as (done, total) principals.
 pub fn who_can_with_progress(
@@ -148,7 +185,7 @@ pub fn who_can_with_progress(
     // R11.10: sts:GetCallerIdentity needs no permission, so no principal is skipped.
     let always = q.action.eq_ignore_ascii_case("sts:GetCallerIdentity");
     let mut cache: HashMap<usize, Prepared> = HashMap::new();
-    let mut bases: Bases = HashMap::new();
+    let mut bases = Bases::default();
     let mut scratch = Scratch { set: PolicySet::default() };
     let total = everyone.len();
     let mut out = Vec::with_capacity(total);
@@ -199,15 +236,56 @@ fn decide(
     scratch: &mut Scratch,
 ) -> Result<Verdict, QueryError> {
     let caller = who.caller();
-    let mut context = q.context.clone();
-    if let (Some(id), Who::User(_)) = (user_id(world, who), who) {
-        context.insert_default("aws:userid", ContextValue::single(id));
-    }
-    world.caller_context(&caller, &mut context)?;
     let account = world.resource_account(&q.resource, q.resource_account.as_deref(), principal);
-    let request = Request::new(principal.clone(), &q.action, &q.resource, Some(&account), context);
+    let same_key = matches!(&bases.last, Some((a, r)) if Some(a.as_str()) == principal.account() && *r == account);
+    if !same_key {
+        let key = (principal.account().unwrap_or_default().to_string(), account.clone());
+        if !bases.sets.contains_key(&key) {
+            let mut set = world.policy_set(&caller, principal, &q.resource, &account)?;
+            set.identity.clear();
+            set.boundary = None;
+            set.session = None;
+            let mut optimistic = set.clone();
+            let found = bound_set(&mut optimistic, k, Bound::Optimistic, &q.action, Some(&q.resource));
+            let mut pessimistic = set;
+            bound_set(&mut pessimistic, k, Bound::Pessimistic, &q.action, Some(&q.resource));
+            bases.sets.insert(key.clone(), ([optimistic, pessimistic], found));
+        }
+        bases.last = Some(key);
+    }
+    let Some(key) = bases.last.clone() else { return Ok(Verdict::No) };
+    // The full request (with the caller's context) is needed where a policy decided
+    // per principal, or the resource policy, SCPs or RCPs, may read the context;
+    // the stand-ins read none of it.
+    let base_reads_context = bases
+        .sets
+        .get(&key)
+        .is_some_and(|([o, _], _)| o.resource_policy.is_some() || o.scps.is_some() || o.rcps.is_some());
+    let pending = identity.iter().chain(boundary.iter()).any(|p| {
+        cache.get(&std::ptr::from_ref(*p).addr()).is_some_and(|c| c.relevant && c.shared.iter().any(Option::is_none))
+    });
+    let request = if base_reads_context || pending {
+        let mut context = q.context.clone();
+        if let (Some(id), Who::User(_)) = (user_id(world, who), who) {
+            context.insert_default("aws:userid", ContextValue::single(id));
+        }
+        world.caller_context(&caller, &mut context)?;
+        Request::new(principal.clone(), &q.action, &q.resource, Some(&account), context)
+    } else {
+        Request {
+            principal: principal.clone(),
+            action: q.action.clone(),
+            resource: q.resource.clone(),
+            resource_account: account.clone(),
+            context: crate::context::Context::new(),
+        }
+    };
 
-    // Each policy's contribution, per bound.
+    // Each policy's contribution, per bound, decided as within the caller's own
+    // account (the layer's bits do not depend on where the resource is).
+    let own_account = (!request.same_account())
+        .then(|| Request { resource_account: principal.account().unwrap_or_default().to_string(), ..request.clone() });
+    let layer_request = own_account.as_ref().unwrap_or(&request);
     let mut contribution = |p: &Policy, b: usize| -> (Contribution, bool) {
         let Some(prepared) = cache.get_mut(&std::ptr::from_ref(p).addr()) else {
             return (Contribution::Nothing, false);
@@ -220,7 +298,7 @@ fn decide(
             return (*c, unknown);
         }
         let Some(slot) = prepared.bounded.get_mut(b) else { return (Contribution::Nothing, unknown) };
-        let c = scratch.contribution(&request, slot);
+        let c = scratch.contribution(layer_request, slot);
         if !prepared.per_principal {
             if let Some(s) = prepared.shared.get_mut(b) {
                 *s = Some(c);
@@ -250,30 +328,26 @@ fn decide(
         }
     }
 
-    let key = (principal.account().unwrap_or_default().to_string(), account.clone());
-    if !bases.contains_key(&key) {
-        let mut set = world.policy_set(&caller, principal, &q.resource, &account)?;
-        set.identity.clear();
-        set.boundary = None;
-        set.session = None;
-        let mut optimistic = set.clone();
-        let found = bound_set(&mut optimistic, k, Bound::Optimistic, &q.action, Some(&q.resource));
-        let mut pessimistic = set;
-        bound_set(&mut pessimistic, k, Bound::Pessimistic, &q.action, Some(&q.resource));
-        bases.insert(key.clone(), ([optimistic, pessimistic], found));
-    }
-    let Some((sets, base_unknowns)) = bases.get_mut(&key) else { return Ok(Verdict::No) };
+    let Some((sets, base_unknowns)) = bases.sets.get_mut(&key) else { return Ok(Verdict::No) };
     unknown |= !base_unknowns.is_empty();
     let mut allowed = [false; 2];
     for (b, set) in sets.iter_mut().enumerate() {
         let [id, bd] = layers.get(b).copied().unwrap_or([Contribution::Nothing; 2]);
-        set.identity = if id == Contribution::Nothing { Vec::new() } else { vec![stand_in(id)] };
-        set.boundary = boundary.map(|_| stand_in(bd));
+        if id != Contribution::Nothing {
+            set.identity.push(bases.stand_ins.take(0, id));
+        }
+        if boundary.is_some() {
+            set.boundary = Some(bases.stand_ins.take(1, bd));
+        }
         if let Some(a) = allowed.get_mut(b) {
             *a = evaluate(&request, set).is_allowed();
         }
-        set.identity.clear();
-        set.boundary = None;
+        if let Some(p) = set.identity.pop() {
+            bases.stand_ins.give(0, id, p);
+        }
+        if let Some(p) = set.boundary.take() {
+            bases.stand_ins.give(1, bd, p);
+        }
     }
     Ok(match allowed {
         [_, true] => Verdict::Yes,
