@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::case::{Case, EvaluateStep, Expect, Step};
+use crate::case::{Action, Case, EvaluateStep, Expect, Step};
 use crate::gen::{self, paired::PairedCase, EvalModel};
 use crate::protocol::External;
 use crate::runner::{CaseOutcome, Implementation};
@@ -54,20 +54,7 @@ pub fn generate_case(seed: u64, index: u64) -> Case {
 }
 
 fn case_of(step: EvaluateStep, description: String, sources: Vec<String>) -> Case {
-    Case {
-        description,
-        sources,
-        tags: Vec::new(),
-        world: None,
-        steps: vec![Step {
-            evaluate: Some(step),
-            request: None,
-            assume_role: None,
-            parse: None,
-            save_as: None,
-            expect: Expect::default(),
-        }],
-    }
+    Case { description, sources, tags: Vec::new(), world: None, steps: vec![Step::new(Action::Evaluate(step))] }
 }
 
 // ---------------------------------------------------------------------------------
@@ -112,7 +99,7 @@ fn first_result(results: Vec<crate::case::StepResult>) -> Answer {
 fn oracle(case: &Case) -> Answer {
     match crate::reference::run_case(case, false) {
         Ok(steps) => first_result(steps.into_iter().map(|s| s.result).collect()),
-        Err(e) => Answer::Errored(e),
+        Err(e) => Answer::Errored(e.to_string()),
     }
 }
 
@@ -496,7 +483,7 @@ pub fn run(command: &str, cases: u64, seed: u64, out_dir: &Path) -> Result<bool,
                     x.show()
                 );
                 *by_pair.entry(pair.clone()).or_default() += 1;
-                let Some(step) = case.steps.first().and_then(|s| s.evaluate.clone()) else { continue };
+                let Some(step) = case.steps.first().and_then(|s| s.evaluate().cloned()) else { continue };
                 let (small, calls) = shrink(&mut imp, &step, &verdict);
                 shrink_calls += calls;
                 let feats: Vec<String> = features(&small).into_iter().filter(|f| !f.starts_with("context:")).collect();

@@ -78,8 +78,14 @@ pub fn fuzz_evaluate(data: &[u8]) {
 }
 
 /// `sts`: a generated world and chain of AssumeRole calls run without panic, and the
-/// world laws hold.
+/// world laws hold; the same bytes read as a [`gen::FederationModel`] make federated
+/// sessions (GetFederationToken, GetSessionToken, web identity) and the federation laws
+/// hold.
 pub fn fuzz_sts(data: &[u8]) {
+    let federation: gen::FederationModel = gen::from_bytes(data);
+    for (name, law) in props::FEDERATION_LAWS {
+        check("sts", name, law(&federation));
+    }
     let input: WorldModel = gen::from_bytes(data);
     let run = props::run_chain(&input);
     check("sts", "world_loads", run.as_ref().map(|_| ()).map_err(String::clone));

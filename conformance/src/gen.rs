@@ -31,7 +31,7 @@ use std::collections::BTreeMap;
 use arbitrary::{Arbitrary, Unstructured};
 use iam_evaluator::PolicyType;
 use proptest::strategy::{BoxedStrategy, Strategy};
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use crate::case;
 
@@ -1856,6 +1856,7 @@ impl CallModel {
             external_id: self.external_id.0.map(|i| pick(&EXTERNAL_IDS, i).to_string()),
             serial_number: self.mfa.then(|| "arn:aws:iam::111122223333:mfa/alice".to_string()),
             token_code: self.mfa.then(|| "123456".to_string()),
+            token_code_valid: None,
             source_identity: self.source_identity.0.map(|i| pick(&SOURCE_IDENTITIES, i).to_string()),
             tags: (!tags.is_empty()).then_some(tags),
             transitive_tag_keys: (!transitive.is_empty()).then_some(transitive),
@@ -1894,6 +1895,7 @@ impl WorldModel {
             w.users.insert(
                 arn.to_string(),
                 case::User {
+                    id: None,
                     groups: GROUPS
                         .iter()
                         .enumerate()
@@ -1923,6 +1925,7 @@ impl WorldModel {
             w.roles.insert(
                 arn.to_string(),
                 case::Role {
+                    id: None,
                     trust_policy: (r.untrusted % 8 != 7).then(|| r.trust.render(PolicyType::Trust, style)),
                     inline_policies: inline(&r.inline),
                     managed_policies: managed_refs(r.managed, n),
@@ -1960,6 +1963,173 @@ impl WorldModel {
             }
             w.organization = Some(o);
         }
+        w
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Federation: GetFederationToken, GetSessionToken and web identity over a world
+// ---------------------------------------------------------------------------------
+
+/// Names for `GetFederationToken` (`fed` is named by [`PRINCIPAL_IDS`]).
+pub const FEDERATED_NAMES: [&str; 3] = ["fed", "carol", "b0b"];
+
+/// The GitHub Actions OIDC provider of generated federation worlds.
+pub const GITHUB_PROVIDER: &str = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+
+/// The role web identity calls assume.
+pub const WEB_ROLE: &str = "arn:aws:iam::111122223333:role/deploy";
+
+/// `sub` values a web identity trust policy expects (exact values and patterns).
+pub const SUB_PATTERNS: [&str; 8] = [
+    "repo:example-org/app:ref:refs/heads/main",
+    "repo:example-org/app:*",
+    "repo:example-org/*",
+    "repo:other-org/app:ref:refs/heads/main",
+    "repo:example-org/app:pull_request",
+    "repo:Example-Org/app:ref:refs/heads/main",
+    "repo:example-org/app:ref:refs/heads/?ain",
+    "*",
+];
+
+/// `sub` claims of generated tokens.
+pub const TOKEN_SUBS: [&str; 6] = [
+    "repo:example-org/app:ref:refs/heads/main",
+    "repo:example-org/app:pull_request",
+    "repo:other-org/app:ref:refs/heads/main",
+    "repo:example-org/application:ref:refs/heads/main",
+    "repo:Example-Org/app:ref:refs/heads/main",
+    "repo:example-org/app:ref:refs/heads/rain",
+];
+
+/// A GetFederationToken call.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Arbitrary)]
+pub struct FederatedCallModel {
+    /// The calling user, index into [`USERS`].
+    pub caller: u8,
+    /// Index into [`FEDERATED_NAMES`].
+    pub name: u8,
+    /// The inline session policy.
+    pub policy: Sometimes<PolicyModel>,
+    /// `PolicyArns`, indices into the managed policies.
+    pub policy_arns: Sometimes<Few<u8, 2>>,
+    /// The caller may call GetFederationToken (an extra inline policy) unless `% 4 == 3`;
+    /// when `% 4 == 1` that policy also allows everything.
+    pub broker: u8,
+}
+
+/// A GetSessionToken call.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Arbitrary)]
+pub struct TokenCallModel {
+    /// The calling user, index into [`USERS`].
+    pub caller: u8,
+    /// With `SerialNumber` and `TokenCode`.
+    pub mfa: bool,
+}
+
+/// A web identity role whose trust policy checks `sub`, and a token for it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Arbitrary)]
+pub struct WebIdentityModel {
+    /// `StringEquals` when even, `StringLike` when odd.
+    pub operator: u8,
+    /// Index into [`SUB_PATTERNS`].
+    pub expected_sub: u8,
+    /// Index into [`TOKEN_SUBS`].
+    pub token_sub: u8,
+    /// The token's audience is the provider's client ID.
+    pub audience_ok: bool,
+    /// The role's identity policy.
+    pub role_policy: PolicyModel,
+    /// An inline session policy.
+    pub session_policy: Sometimes<PolicyModel>,
+}
+
+impl WebIdentityModel {
+    /// The operator of the `sub` condition.
+    pub fn operator_name(&self) -> &'static str {
+        if self.operator % 2 == 0 {
+            "StringEquals"
+        } else {
+            "StringLike"
+        }
+    }
+
+    /// The trust policy: one statement for the GitHub provider with the `sub` (and
+    /// `aud`) condition.
+    pub fn trust(&self) -> Value {
+        json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": GITHUB_PROVIDER},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+                self.operator_name(): {"token.actions.githubusercontent.com:sub": pick(&SUB_PATTERNS, self.expected_sub)}
+            }
+        }]})
+    }
+
+    /// The token's claims.
+    pub fn token(&self) -> Value {
+        json!({
+            "iss": "https://token.actions.githubusercontent.com",
+            "aud": if self.audience_ok { "sts.amazonaws.com" } else { "https://github.com/example-org" },
+            "sub": pick(&TOKEN_SUBS, self.token_sub),
+        })
+    }
+}
+
+/// A world with the three kinds of federated sessions and requests made with them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Arbitrary)]
+pub struct FederationModel {
+    /// The GetFederationToken call.
+    pub federated: FederatedCallModel,
+    /// The GetSessionToken call.
+    pub token: TokenCallModel,
+    /// The web identity role and token.
+    pub web: WebIdentityModel,
+    /// Requests made by each session.
+    pub requests: Few<RequestModel, 3>,
+    /// The world (its AssumeRole calls are not used).
+    pub world: WorldModel,
+}
+
+impl FederationModel {
+    /// The world in the case format, with the GitHub provider and the web identity role.
+    pub fn to_world(&self) -> case::World {
+        let mut w = self.world.to_world();
+        let broker = match self.federated.broker % 4 {
+            3 => None,
+            1 => Some(json!({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "sts:GetFederationToken", "Resource": "*"},
+                {"Effect": "Allow", "Action": "*", "Resource": "*"}]})),
+            _ => Some(json!({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "sts:GetFederationToken", "Resource": "*"}]})),
+        };
+        if let (Some(policy), Some(user)) = (broker, w.users.get_mut(pick(&USERS, self.federated.caller))) {
+            user.inline_policies.insert("broker".to_string(), policy);
+        }
+        w.identity_providers.insert(
+            GITHUB_PROVIDER.to_string(),
+            case::IdentityProvider {
+                url: Some("https://token.actions.githubusercontent.com".to_string()),
+                client_ids: Some(vec!["sts.amazonaws.com".to_string()]),
+                issuer: None,
+            },
+        );
+        w.roles.insert(
+            WEB_ROLE.to_string(),
+            case::Role {
+                id: Some("AROADBQP57FF2AEXAMPLE".to_string()),
+                trust_policy: Some(self.web.trust()),
+                inline_policies: [(
+                    "p".to_string(),
+                    self.web.role_policy.render(PolicyType::Identity, self.world.style),
+                )]
+                .into(),
+                max_session_duration: Some(3600),
+                ..case::Role::default()
+            },
+        );
         w
     }
 }

@@ -15,7 +15,7 @@ Examples:
   iam-conformance run corpus/sts --tag role-chaining   one area, one tag
   iam-conformance run --impl 'python3 adapter.py' --format json > a.json
   iam-conformance report a.json b.json -o target/report.html
-  iam-conformance explain corpus/seeds/001-readonly-session-policy.json
+  iam-conformance explain corpus/seeds/002-seed000-non-member-stopped-at-first-hop.json
   iam-conformance parse --type identity policy.json
   iam-conformance completions bash > /etc/bash_completion.d/iam-conformance
 

@@ -7,7 +7,10 @@
 
 use iam_evaluator::evaluate::RCP_SERVICES;
 use iam_evaluator::pattern::{arn_components, reference_match, ArnPattern, Glob};
-use iam_evaluator::world::{AssumeRoleParams, Caller, Issued, Session, StsError, World};
+use iam_evaluator::world::{
+    AssumeRoleParams, Caller, FederatedSession, FederationTokenParams, Issued, Session, SessionTokenParams, StsError,
+    TokenSession, WebIdentityParams, World,
+};
 use iam_evaluator::{evaluate, evaluate_with_trace, Decision, Layer, Outcome, Policy, PolicyType, Request};
 use serde_json::{json, Value};
 
@@ -1124,20 +1127,7 @@ impl ChainRun {
 }
 
 fn params_of(step: &case::AssumeRoleStep) -> Result<AssumeRoleParams, String> {
-    Ok(AssumeRoleParams {
-        role_arn: step.role_arn.clone(),
-        role_session_name: step.role_session_name.clone(),
-        policy: step.policy.as_ref().map(case::policy_text),
-        policy_arns: step.policy_arns.clone().unwrap_or_default(),
-        duration_seconds: step.duration_seconds,
-        external_id: step.external_id.clone(),
-        serial_number: step.serial_number.clone(),
-        token_code: step.token_code.clone(),
-        source_identity: step.source_identity.clone(),
-        tags: step.tags.clone().unwrap_or_default().into_iter().collect(),
-        transitive_tag_keys: step.transitive_tag_keys.clone().unwrap_or_default(),
-        context: context_from(&step.context)?,
-    })
+    Ok(crate::reference::assume_role_params(step)?)
 }
 
 /// Loads the world of `model` and runs its AssumeRole calls in order.
@@ -1355,6 +1345,235 @@ pub const WORLD_LAWS: [(&str, ChainCheck); 3] = [
     ("role_session_within_role", check_role_session_within_role),
     ("chained_session_at_most_one_hour", check_chained_session_at_most_one_hour),
     ("chain_carries_transitive_tags_and_source_identity", check_chain_carries_transitive_tags_and_source_identity),
+];
+
+// ---------------------------------------------------------------------------------
+// Federation laws (R12a): GetFederationToken, GetSessionToken, web identity
+// ---------------------------------------------------------------------------------
+
+/// The federated sessions of a [`gen::FederationModel`], in its world.
+#[derive(Debug, Clone)]
+pub struct FederationRun {
+    /// The world.
+    pub world: World,
+    /// The world document, for a reproducer.
+    pub world_doc: case::World,
+    /// The calling user of GetFederationToken and GetSessionToken.
+    pub federated_caller: String,
+    /// The GetFederationToken session, if the call succeeded.
+    pub federated: Option<FederatedSession>,
+    /// The calling user of GetSessionToken.
+    pub token_caller: String,
+    /// The GetSessionToken session, if the call succeeded.
+    pub token: Option<TokenSession>,
+    /// The web identity call's outcome.
+    pub web: Result<Issued, StsError>,
+}
+
+impl FederationRun {
+    fn show(&self) -> String {
+        serde_json::to_string_pretty(&self.world_doc).unwrap_or_default()
+    }
+}
+
+/// Loads the world of `model` and makes its three federated sessions.
+pub fn run_federation(model: &gen::FederationModel) -> Result<FederationRun, String> {
+    let world_doc = model.to_world();
+    let world = load_world(&world_doc).map_err(|e| format!("the generator wrote a world that does not load: {e}"))?;
+    let f = &model.federated;
+    let federated_caller = gen::pick(&gen::USERS, f.caller).to_string();
+    let managed = world_doc.policies.len();
+    let policy_arns: Vec<String> = match managed {
+        0 => Vec::new(),
+        n => f.policy_arns.0.iter().flatten().map(|i| gen::managed_policy_arn(usize::from(*i) % n)).collect(),
+    };
+    let params = FederationTokenParams {
+        name: gen::pick(&gen::FEDERATED_NAMES, f.name).to_string(),
+        policy: f.policy.0.as_ref().map(|p| case::policy_text(&p.render(PolicyType::Session, model.world.style))),
+        policy_arns,
+        ..FederationTokenParams::default()
+    };
+    let federated =
+        world.get_federation_token(&Caller::User(&federated_caller), &params, false).ok().map(|i| i.session);
+    let token_caller = gen::pick(&gen::USERS, model.token.caller).to_string();
+    let token_params = SessionTokenParams {
+        serial_number: model.token.mfa.then(|| "arn:aws:iam::111122223333:mfa/alice".to_string()),
+        token_code: model.token.mfa.then(|| "123456".to_string()),
+        ..SessionTokenParams::default()
+    };
+    let token = world.get_session_token(&Caller::User(&token_caller), &token_params).ok();
+    let web_params = WebIdentityParams {
+        role_arn: gen::WEB_ROLE.to_string(),
+        role_session_name: "run-1".to_string(),
+        token: model.web.token(),
+        token_valid: true,
+        policy: model
+            .web
+            .session_policy
+            .0
+            .as_ref()
+            .map(|p| case::policy_text(&p.render(PolicyType::Session, model.world.style))),
+        ..WebIdentityParams::default()
+    };
+    let web = world.assume_role_with_web_identity(&web_params, false);
+    Ok(FederationRun { world, world_doc, federated_caller, federated, token_caller, token, web })
+}
+
+/// The request of `r` made by `caller`, and its decision.
+fn federation_request(
+    run: &FederationRun,
+    caller: &Caller<'_>,
+    r: &gen::RequestModel,
+    context: iam_evaluator::Context,
+) -> Result<(Request, Decision), String> {
+    let action = r.action.request_action();
+    let resource = gen::pick(&gen::RESOURCES, r.resource);
+    run.world.authorize(caller, &action, resource, None, context, false).map_err(|e| e.to_string())
+}
+
+/// The same request context, for a second caller: every key the first request carried.
+fn same_context(request: &Request) -> iam_evaluator::Context {
+    let mut ctx = iam_evaluator::Context::new();
+    for (k, v) in request.context.iter() {
+        ctx.insert(k, v.clone());
+    }
+    ctx
+}
+
+/// A session policy never widens a federated session (R10.2, R6.9): a
+/// GetFederationToken session allowed something is allowed it with the widest session
+/// policy (`*` on `*`) in place of its own, and a web identity session allowed something
+/// is allowed it without session policies.
+pub fn law_session_policy_never_widens_federated(model: &gen::FederationModel) -> Result<(), String> {
+    let run = run_federation(model)?;
+    for r in model.requests.iter() {
+        let context = context_from(&gen::render_context(&r.context.0))?;
+        if let Some(f) = &run.federated {
+            let (request, with) = federation_request(&run, &Caller::Federated(f), r, context.clone())?;
+            let widest =
+                FederatedSession { session_policies: vec![iam_evaluator::world::full_aws_access()], ..f.clone() };
+            let (_, without) = federation_request(&run, &Caller::Federated(&widest), r, context.clone())?;
+            if with.is_allowed() && !without.is_allowed() {
+                return Err(format!(
+                    "{} is allowed {} on {} with its session policies but not with Allow *:\n{}",
+                    f.principal.arn(),
+                    request.action,
+                    request.resource,
+                    run.show()
+                ));
+            }
+        }
+        if let Ok(issued) = &run.web {
+            let s = &issued.session;
+            let (request, with) = federation_request(&run, &Caller::Session(s), r, context.clone())?;
+            let bare = Session { session_policies: None, ..s.clone() };
+            let (_, without) = federation_request(&run, &Caller::Session(&bare), r, context.clone())?;
+            if with.is_allowed() && !without.is_allowed() {
+                return Err(format!(
+                    "web identity session {} is allowed {} on {} with a session policy but not without:\n{}",
+                    s.arn(),
+                    request.action,
+                    request.resource,
+                    run.show()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A federated-user session is never allowed what its calling user is denied on the
+/// same request context (R12a.4, GFTP: "explicitly granted to both the IAM user and the
+/// federated user"), outside resource policies that name the federated user.
+pub fn law_federated_user_within_calling_user(model: &gen::FederationModel) -> Result<(), String> {
+    let run = run_federation(model)?;
+    let Some(f) = &run.federated else { return Ok(()) };
+    for r in model.requests.iter() {
+        let resource = gen::pick(&gen::RESOURCES, r.resource);
+        let names_federated = run
+            .world_doc
+            .resources
+            .iter()
+            .filter(|(arn, _)| resource == arn.as_str() || resource.starts_with(&format!("{arn}/")))
+            .any(|(_, res)| res.policy.as_ref().is_some_and(|p| case::policy_text(p).contains(f.principal.arn())));
+        if names_federated {
+            continue;
+        }
+        let context = context_from(&gen::render_context(&r.context.0))?;
+        let (request, fed) = federation_request(&run, &Caller::Federated(f), r, context)?;
+        let (_, user) = federation_request(&run, &Caller::User(&run.federated_caller), r, same_context(&request))?;
+        if fed.is_allowed() && !user.is_allowed() {
+            return Err(format!(
+                "{} is allowed {} on {}, but its calling user {} is denied ({:?}):\n{}",
+                f.principal.arn(),
+                request.action,
+                request.resource,
+                run.federated_caller,
+                user.denied_by.map(Layer::name),
+                run.show()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A GetSessionToken session never gets more than its user (R12a.5: "the same
+/// permissions as the IAM user"), on the same request context.
+pub fn law_session_token_within_user(model: &gen::FederationModel) -> Result<(), String> {
+    let run = run_federation(model)?;
+    let Some(t) = &run.token else { return Ok(()) };
+    for r in model.requests.iter() {
+        let context = context_from(&gen::render_context(&r.context.0))?;
+        let (request, token) = federation_request(&run, &Caller::SessionToken(t), r, context)?;
+        let (_, user) = federation_request(&run, &Caller::User(&run.token_caller), r, same_context(&request))?;
+        if token.is_allowed() && !user.is_allowed() {
+            return Err(format!(
+                "GetSessionToken credentials of {} are allowed {} on {}, but the user is denied:\n{}",
+                run.token_caller,
+                request.action,
+                request.resource,
+                run.show()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A web identity trust policy that checks `sub` never admits a token whose `sub` does
+/// not match (IKEYS, OIDCROLE); and one whose `sub` and `aud` match is admitted unless
+/// an RCP of the role's account denies it.
+pub fn law_web_identity_sub_checked(model: &gen::FederationModel) -> Result<(), String> {
+    let run = run_federation(model)?;
+    let w = &model.web;
+    let expected = gen::pick(&gen::SUB_PATTERNS, w.expected_sub);
+    let sub = gen::pick(&gen::TOKEN_SUBS, w.token_sub);
+    let matches =
+        if w.operator % 2 == 0 { expected == sub } else { reference_match(&collapse_stars(expected), sub, false) };
+    match (&run.web, matches && w.audience_ok) {
+        (Ok(issued), false) => Err(format!(
+            "the trust policy wants {} {expected:?} (aud ok: {}), yet the token with sub {sub:?} got {}",
+            w.operator_name(),
+            w.audience_ok,
+            issued.session.arn()
+        )),
+        // An RCP of the role's account may deny the call whatever the trust policy says.
+        (Err(StsError::AccessDenied { decision, .. }), true) if decision.denied_by == Some(Layer::Rcp) => Ok(()),
+        (Err(StsError::AccessDenied { .. }), _) if !w.audience_ok => {
+            Err("a token whose aud is no client ID of the provider must be InvalidIdentityToken".to_string())
+        }
+        (Err(e), true) => {
+            Err(format!("sub {sub:?} matches {} {expected:?}, yet the call failed: {e}", w.operator_name()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Every law over [`gen::FederationModel`], by name.
+pub const FEDERATION_LAWS: [(&str, Law<gen::FederationModel>); 4] = [
+    ("session_policy_never_widens_federated", law_session_policy_never_widens_federated),
+    ("federated_user_within_calling_user", law_federated_user_within_calling_user),
+    ("session_token_within_user", law_session_token_within_user),
+    ("web_identity_sub_checked", law_web_identity_sub_checked),
 ];
 
 /// Every law over [`PatternInput`], by name.

@@ -1,4 +1,4 @@
-//! The harness protocol of CASE-FORMAT.md: JSON lines over stdin and stdout.
+//! The harness protocol of docs/CASE-FORMAT.md: JSON lines over stdin and stdout.
 //! [`External`] drives another implementation as a child process; [`serve`] (in
 //! [`crate::serve`]) puts the reference evaluator behind the same protocol.
 

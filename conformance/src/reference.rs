@@ -5,11 +5,16 @@ use std::collections::HashMap;
 
 use iam_evaluator::evaluate::{PolicyLabel, PolicySlot, PreparedPolicySet};
 use iam_evaluator::policy::ParseOptions;
-use iam_evaluator::world::{AssumeRoleParams, Session, StsError, World as EvalWorld};
+use iam_evaluator::world::{
+    AnySession, AssumeRoleParams, Caller, FederatedSession, FederationTokenParams, Issued, SamlAssertion, SamlParams,
+    Session, SessionTokenParams, StsError, TokenSession, WebIdentityParams, World as EvalWorld,
+};
 use iam_evaluator::{Context, ContextValue, Policy, PolicySet, PolicyType, Principal, Request};
 use serde_json::Value;
 
-use crate::case::{self, Case, ContextMap, EvaluateStep, Expect, SessionExpect, Step, StepKind, StepResult};
+use crate::case::{
+    self, Action, Case, ContextMap, EvaluateStep, Expect, IdentityExpect, ParseStep, SessionExpect, Step, StepResult,
+};
 use crate::runner::{CaseOutcome, Implementation, ImplementationInfo};
 use crate::world_load::load_world;
 
@@ -29,7 +34,7 @@ impl Implementation for Reference {
     fn run(&mut self, case: &Case) -> CaseOutcome {
         match run_case(case, false) {
             Ok(results) => CaseOutcome::Results(results.into_iter().map(|r| r.result).collect()),
-            Err(message) => CaseOutcome::Errored(message),
+            Err(message) => CaseOutcome::Errored(message.to_string()),
         }
     }
 }
@@ -46,53 +51,191 @@ pub struct ExplainedStep {
     pub evidence: Option<serde_json::Value>,
 }
 
+/// Why a step could not be run: the case itself is wrong (not an STS or policy
+/// outcome, which are results).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StepFailure {
+    /// A `request` or STS step in a case without a world.
+    #[error("a {0} step needs a world")]
+    NeedsWorld(&'static str),
+    /// A `parse` step's `type` is not a policy type.
+    #[error("unknown policy type \"{0}\"")]
+    UnknownPolicyType(String),
+    /// A context value of the wrong JSON type.
+    #[error("context key \"{key}\": {value} is not a string, number or boolean")]
+    ContextValue {
+        /// The key.
+        key: String,
+        /// The value, as JSON.
+        value: String,
+    },
+    /// A policy of an `evaluate` step does not parse.
+    #[error("{policy_type} policy: {source}")]
+    Policy {
+        /// The policy type it is read as.
+        policy_type: &'static str,
+        /// The parser's error, with its kind and location.
+        source: iam_evaluator::ParseError,
+    },
+    /// An `evaluate` step's principal is not a caller ARN.
+    #[error(transparent)]
+    Principal(#[from] iam_evaluator::principal::PrincipalError),
+    /// The world does not know the caller, or is inconsistent.
+    #[error(transparent)]
+    World(#[from] iam_evaluator::world::WorldError),
+    /// Another STS failure outside the call's result.
+    #[error("{0}")]
+    Sts(String),
+}
+
+impl From<StepFailure> for String {
+    fn from(e: StepFailure) -> String {
+        e.to_string()
+    }
+}
+
+/// Why a case could not be run, with where in the case.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CaseError {
+    /// The world does not load.
+    #[error("world: {0}")]
+    World(String),
+    /// A step could not be run.
+    #[error("step {index} ({kind}): {cause}")]
+    Step {
+        /// The step number, from 1.
+        index: usize,
+        /// The step kind.
+        kind: &'static str,
+        /// Why.
+        cause: StepFailure,
+    },
+}
+
+impl CaseError {
+    /// The JSON pointer of the part of the case at fault.
+    pub fn pointer(&self) -> String {
+        match self {
+            CaseError::World(_) => "/world".to_string(),
+            CaseError::Step { index, kind, cause } => {
+                let step = format!("/steps/{}/{kind}", index.saturating_sub(1));
+                match cause {
+                    StepFailure::ContextValue { key, .. } => {
+                        format!("{step}/context/{}", key.replace('~', "~0").replace('/', "~1"))
+                    }
+                    StepFailure::UnknownPolicyType(_) => format!("{step}/type"),
+                    StepFailure::Principal(_) => format!("{step}/principal"),
+                    _ => step,
+                }
+            }
+        }
+    }
+}
+
+impl From<CaseError> for String {
+    fn from(e: CaseError) -> String {
+        e.to_string()
+    }
+}
+
+/// The sessions saved by earlier steps, by `saveAs` name.
+pub type Sessions = HashMap<String, AnySession>;
+
 /// Runs every step of `case`. `explain` records a trace per decision.
-pub fn run_case(case: &Case, explain: bool) -> Result<Vec<ExplainedStep>, String> {
+pub fn run_case(case: &Case, explain: bool) -> Result<Vec<ExplainedStep>, CaseError> {
     let mut world: Option<EvalWorld> = None;
     if let Some(w) = &case.world {
-        world = Some(load_world(w).map_err(|e| format!("world: {e}"))?);
+        world = Some(load_world(w).map_err(CaseError::World)?);
     }
-    let mut sessions: HashMap<String, Session> = HashMap::new();
+    let mut sessions = Sessions::new();
     let mut out = Vec::with_capacity(case.steps.len());
     for (i, step) in case.steps.iter().enumerate() {
-        let kind = step.kind().map_err(|e| format!("step {}: {e}", i + 1))?;
-        let result = match kind {
-            StepKind::Parse => run_parse(step),
-            StepKind::Evaluate => match &step.evaluate {
-                Some(e) => run_evaluate(e, explain),
-                None => Err("missing evaluate".to_string()),
-            },
-            StepKind::Request => run_request(step, world.as_ref(), &sessions, explain),
-            StepKind::AssumeRole => run_assume_role(step, world.as_ref(), &mut sessions, explain),
-        };
-        out.push(result.map_err(|e| format!("step {} ({}): {e}", i + 1, kind.name()))?);
+        let result = run_step(step, world.as_ref(), &mut sessions, explain);
+        out.push(result.map_err(|cause| CaseError::Step { index: i + 1, kind: step.kind().name(), cause })?);
     }
     Ok(out)
 }
 
-fn run_parse(step: &Step) -> Result<ExplainedStep, String> {
-    let p = step.parse.as_ref().ok_or("missing parse")?;
+/// Runs one step against the world and the sessions saved so far.
+pub fn run_step(
+    step: &Step,
+    world: Option<&EvalWorld>,
+    sessions: &mut Sessions,
+    explain: bool,
+) -> Result<ExplainedStep, StepFailure> {
+    let needs_world = || world.ok_or(StepFailure::NeedsWorld(step.kind().name()));
+    match &step.action {
+        Action::Parse(p) => run_parse(p),
+        Action::Evaluate(e) => run_evaluate(e, explain),
+        Action::Request(r) => run_request(r, needs_world()?, sessions, explain),
+        Action::AssumeRole(a) => {
+            let world = needs_world()?;
+            let params = assume_role_params(a)?;
+            let outcome = world.assume_role(&caller(&a.as_, world, sessions)?, &params, explain);
+            Ok(role_outcome(outcome, step, sessions, explain))
+        }
+        Action::AssumeRoleWithWebIdentity(w) => {
+            let outcome = needs_world()?.assume_role_with_web_identity(&web_identity_params(w)?, explain);
+            Ok(role_outcome(outcome, step, sessions, explain))
+        }
+        Action::AssumeRoleWithSaml(a) => {
+            let outcome = needs_world()?.assume_role_with_saml(&saml_params(a)?, explain);
+            Ok(role_outcome(outcome, step, sessions, explain))
+        }
+        Action::GetFederationToken(f) => {
+            let world = needs_world()?;
+            let params = federation_token_params(f)?;
+            let outcome = world.get_federation_token(&caller(&f.as_, world, sessions)?, &params, explain);
+            Ok(finish(outcome.map(|issued| federated_result(world, issued)), step, sessions, explain))
+        }
+        Action::GetSessionToken(t) => {
+            let world = needs_world()?;
+            let params = session_token_params(t)?;
+            let outcome = world.get_session_token(&caller(&t.as_, world, sessions)?, &params);
+            Ok(finish(outcome.map(|s| token_result(world, s)), step, sessions, explain))
+        }
+        Action::GetCallerIdentity(g) => {
+            let world = needs_world()?;
+            let who = caller(&g.as_, world, sessions)?;
+            let id = world.get_caller_identity(&who).map_err(|e| match e {
+                StsError::World(w) => StepFailure::World(w),
+                other => StepFailure::Sts(other.to_string()),
+            })?;
+            let fields = Expect {
+                identity: Some(IdentityExpect { arn: Some(id.arn), account: Some(id.account), user_id: id.user_id }),
+                ..Expect::default()
+            };
+            let explanation = explain.then(|| {
+                "GetCallerIdentity needs no permission and is never denied (R11.10); userId is aws:userid".to_string()
+            });
+            Ok(ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation, evidence: None })
+        }
+    }
+}
+
+fn run_parse(p: &ParseStep) -> Result<ExplainedStep, StepFailure> {
     let ty =
-        PolicyType::from_name(&p.policy_type).ok_or_else(|| format!("unknown policy type \"{}\"", p.policy_type))?;
+        PolicyType::from_name(&p.policy_type).ok_or_else(|| StepFailure::UnknownPolicyType(p.policy_type.clone()))?;
     let text = case::policy_text(&p.policy);
-    let fields = match Policy::parse(&text, ty) {
+    let parsed = Policy::parse(&text, ty);
+    let fields = match &parsed {
         Ok(_) => Expect { valid: Some(true), ..Expect::default() },
         Err(e) => Expect { valid: Some(false), error_kind: Some(e.kind.name().to_string()), ..Expect::default() },
     };
-    let explanation = Policy::parse(&text, ty).err().map(|e| e.to_string());
+    let explanation = parsed.err().map(|e| e.to_string());
     Ok(ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation, evidence: None })
 }
 
 /// Reads a context map of the case format.
-pub fn context_from(map: &ContextMap) -> Result<Context, String> {
+pub fn context_from(map: &ContextMap) -> Result<Context, StepFailure> {
     let mut ctx = Context::new();
     for (key, value) in map {
-        let scalar = |v: &Value| -> Result<String, String> {
+        let scalar = |v: &Value| -> Result<String, StepFailure> {
             match v {
                 Value::String(s) => Ok(s.clone()),
                 Value::Number(n) => Ok(n.to_string()),
                 Value::Bool(b) => Ok(b.to_string()),
-                other => Err(format!("context key \"{key}\": {other} is not a string, number or boolean")),
+                other => Err(StepFailure::ContextValue { key: key.clone(), value: other.to_string() }),
             }
         };
         let cv = match value {
@@ -106,18 +249,18 @@ pub fn context_from(map: &ContextMap) -> Result<Context, String> {
 
 /// Parses a policy of an evaluate step. Size limits are checked by `parse` steps and
 /// by STS, not here: AWS managed policies (ReadOnlyAccess is ~90 KB) are exempt.
-pub fn policy_from(doc: &Value, ty: PolicyType) -> Result<Policy, String> {
+pub fn policy_from(doc: &Value, ty: PolicyType) -> Result<Policy, StepFailure> {
     let options = ParseOptions { check_size: false };
     let parsed = match doc {
         Value::String(text) => Policy::parse_with(text, ty, options),
         other => iam_evaluator::policy::parse_policy_value(other, ty, options),
     };
-    parsed.map_err(|e| format!("{} policy: {e}", ty.name()))
+    parsed.map_err(|source| StepFailure::Policy { policy_type: ty.name(), source })
 }
 
 /// Builds the request and policy set of an evaluate step.
-pub fn evaluate_inputs(e: &EvaluateStep) -> Result<(Request, PolicySet), String> {
-    let principal = Principal::parse(&e.principal).map_err(|err| err.to_string())?;
+pub fn evaluate_inputs(e: &EvaluateStep) -> Result<(Request, PolicySet), StepFailure> {
+    let principal = Principal::parse(&e.principal)?;
     let request =
         Request::new(principal, &e.action, &e.resource, e.resource_account.as_deref(), context_from(&e.context)?);
     let list = |docs: &[Value], ty| docs.iter().map(|d| policy_from(d, ty)).collect::<Result<Vec<_>, _>>();
@@ -172,7 +315,7 @@ pub fn decision_result(decision: &iam_evaluator::Decision, request: &Request) ->
     }
 }
 
-fn run_evaluate(e: &EvaluateStep, explain: bool) -> Result<ExplainedStep, String> {
+fn run_evaluate(e: &EvaluateStep, explain: bool) -> Result<ExplainedStep, StepFailure> {
     let (request, set) = evaluate_inputs(e)?;
     let decision = PreparedPolicySet::new(set).decide(&request, explain);
     Ok(ExplainedStep {
@@ -182,30 +325,23 @@ fn run_evaluate(e: &EvaluateStep, explain: bool) -> Result<ExplainedStep, String
     })
 }
 
-fn caller<'a>(
-    as_: &'a str,
-    world: &'a EvalWorld,
-    sessions: &'a HashMap<String, Session>,
-) -> Result<iam_evaluator::world::Caller<'a>, String> {
+fn caller<'a>(as_: &'a str, world: &'a EvalWorld, sessions: &'a Sessions) -> Result<Caller<'a>, StepFailure> {
     if let Some(s) = sessions.get(as_) {
-        return Ok(iam_evaluator::world::Caller::Session(s));
+        return Ok(s.caller());
     }
-    world.user_caller(as_).map_err(|e| e.to_string())
+    Ok(world.user_caller(as_)?)
 }
 
 fn run_request(
-    step: &Step,
-    world: Option<&EvalWorld>,
-    sessions: &HashMap<String, Session>,
+    r: &case::RequestStep,
+    world: &EvalWorld,
+    sessions: &Sessions,
     explain: bool,
-) -> Result<ExplainedStep, String> {
-    let r = step.request.as_ref().ok_or("missing request")?;
-    let world = world.ok_or("a request step needs a world")?;
+) -> Result<ExplainedStep, StepFailure> {
     let who = caller(&r.as_, world, sessions)?;
     let ctx = context_from(&r.context)?;
-    let (request, decision) = world
-        .authorize(&who, &r.action, &r.resource, r.resource_account.as_deref(), ctx, explain)
-        .map_err(|e| e.to_string())?;
+    let (request, decision) =
+        world.authorize(&who, &r.action, &r.resource, r.resource_account.as_deref(), ctx, explain)?;
     Ok(ExplainedStep {
         result: StepResult { fields: decision_result(&decision, &request), ..StepResult::default() },
         explanation: explain.then(|| crate::explain::render(&request, &decision)),
@@ -213,15 +349,9 @@ fn run_request(
     })
 }
 
-fn run_assume_role(
-    step: &Step,
-    world: Option<&EvalWorld>,
-    sessions: &mut HashMap<String, Session>,
-    explain: bool,
-) -> Result<ExplainedStep, String> {
-    let a = step.assume_role.as_ref().ok_or("missing assumeRole")?;
-    let world = world.ok_or("an assumeRole step needs a world")?;
-    let params = AssumeRoleParams {
+/// The parameters of an `assumeRole` step (the one place they are built).
+pub fn assume_role_params(a: &case::AssumeRoleStep) -> Result<AssumeRoleParams, StepFailure> {
+    Ok(AssumeRoleParams {
         role_arn: a.role_arn.clone(),
         role_session_name: a.role_session_name.clone(),
         policy: a.policy.as_ref().map(case::policy_text),
@@ -230,41 +360,186 @@ fn run_assume_role(
         external_id: a.external_id.clone(),
         serial_number: a.serial_number.clone(),
         token_code: a.token_code.clone(),
+        wrong_token_code: a.token_code_valid == Some(false),
         source_identity: a.source_identity.clone(),
         tags: a.tags.clone().unwrap_or_default().into_iter().collect(),
         transitive_tag_keys: a.transitive_tag_keys.clone().unwrap_or_default(),
         context: context_from(&a.context)?,
+    })
+}
+
+/// The parameters of an `assumeRoleWithWebIdentity` step.
+pub fn web_identity_params(w: &case::WebIdentityStep) -> Result<WebIdentityParams, StepFailure> {
+    Ok(WebIdentityParams {
+        role_arn: w.role_arn.clone(),
+        role_session_name: w.role_session_name.clone(),
+        token: w.web_identity_token.clone(),
+        token_valid: w.token_valid != Some(false),
+        provider_id: w.provider_id.clone(),
+        policy: w.policy.as_ref().map(case::policy_text),
+        policy_arns: w.policy_arns.clone().unwrap_or_default(),
+        duration_seconds: w.duration_seconds,
+        context: context_from(&w.context)?,
+    })
+}
+
+/// The parameters of an `assumeRoleWithSAML` step.
+pub fn saml_params(a: &case::SamlStep) -> Result<SamlParams, StepFailure> {
+    let s = &a.saml_assertion;
+    Ok(SamlParams {
+        role_arn: a.role_arn.clone(),
+        principal_arn: a.principal_arn.clone(),
+        assertion: SamlAssertion {
+            issuer: s.issuer.clone(),
+            recipient: s.recipient.clone(),
+            subject: s.subject.clone(),
+            subject_type: s.subject_type.clone(),
+            not_on_or_after: s.not_on_or_after,
+            issue_instant: s.issue_instant,
+            session_not_on_or_after: s.session_not_on_or_after,
+            attributes: s.attributes.clone(),
+        },
+        assertion_valid: a.assertion_valid != Some(false),
+        policy: a.policy.as_ref().map(case::policy_text),
+        policy_arns: a.policy_arns.clone().unwrap_or_default(),
+        duration_seconds: a.duration_seconds,
+        context: context_from(&a.context)?,
+    })
+}
+
+/// The parameters of a `getFederationToken` step.
+pub fn federation_token_params(f: &case::FederationTokenStep) -> Result<FederationTokenParams, StepFailure> {
+    Ok(FederationTokenParams {
+        name: f.name.clone(),
+        policy: f.policy.as_ref().map(case::policy_text),
+        policy_arns: f.policy_arns.clone().unwrap_or_default(),
+        duration_seconds: f.duration_seconds,
+        tags: f.tags.clone().unwrap_or_default().into_iter().collect(),
+        context: context_from(&f.context)?,
+    })
+}
+
+/// The parameters of a `getSessionToken` step.
+pub fn session_token_params(t: &case::SessionTokenStep) -> Result<SessionTokenParams, StepFailure> {
+    Ok(SessionTokenParams {
+        duration_seconds: t.duration_seconds,
+        serial_number: t.serial_number.clone(),
+        token_code: t.token_code.clone(),
+        wrong_token_code: t.token_code_valid == Some(false),
+        context: context_from(&t.context)?,
+    })
+}
+
+/// A successful STS call, ready to report and save.
+struct Success {
+    session: AnySession,
+    fields: SessionExpect,
+    /// The authorization that allowed it (none for GetSessionToken).
+    proof: Option<(iam_evaluator::Request, iam_evaluator::Decision)>,
+    /// What a reader should know beyond the trace.
+    notes: Vec<String>,
+}
+
+fn role_fields(s: &Session) -> SessionExpect {
+    SessionExpect {
+        arn: Some(s.arn().to_string()),
+        duration_seconds: Some(s.duration_seconds),
+        chained: Some(s.chained),
+        principal_type: Some(s.principal.principal_type().to_string()),
+        user_id: s.user_id.clone(),
+        source_identity: s.source_identity.clone(),
+        mfa: Some(s.mfa),
+        tags: Some(s.tags.clone()),
+    }
+}
+
+fn explained(proof: Option<&(iam_evaluator::Request, iam_evaluator::Decision)>, notes: &[String]) -> String {
+    let mut text = proof.map(|(request, decision)| crate::explain::render(request, decision)).unwrap_or_default();
+    for n in notes {
+        text.push_str(&format!("sts: {n}\n"));
+    }
+    text
+}
+
+fn role_outcome(
+    outcome: Result<Issued, StsError>,
+    step: &Step,
+    sessions: &mut Sessions,
+    explain: bool,
+) -> ExplainedStep {
+    let success = outcome.map(|issued| Success {
+        fields: role_fields(&issued.session),
+        proof: Some((issued.request, issued.decision)),
+        notes: issued.notes,
+        session: AnySession::Role(issued.session),
+    });
+    finish(success, step, sessions, explain)
+}
+
+fn federated_result(world: &EvalWorld, issued: Issued<FederatedSession>) -> Success {
+    let s = &issued.session;
+    let fields = SessionExpect {
+        arn: Some(s.principal.arn().to_string()),
+        duration_seconds: Some(s.duration_seconds),
+        principal_type: Some(s.principal.principal_type().to_string()),
+        user_id: iam_evaluator::sts::session::user_id(world, &Caller::Federated(s)),
+        mfa: Some(false),
+        tags: Some(s.tags.clone()),
+        ..SessionExpect::default()
     };
-    let outcome = {
-        let who = caller(&a.as_, world, sessions)?;
-        world.assume_role(&who, &params, explain)
+    Success {
+        fields,
+        proof: Some((issued.request, issued.decision)),
+        notes: issued.notes,
+        session: AnySession::Federated(issued.session),
+    }
+}
+
+fn token_result(world: &EvalWorld, s: TokenSession) -> Success {
+    let fields = SessionExpect {
+        arn: Some(s.principal.arn().to_string()),
+        duration_seconds: Some(s.duration_seconds),
+        principal_type: Some(s.principal.principal_type().to_string()),
+        user_id: iam_evaluator::sts::session::user_id(world, &Caller::SessionToken(&s)),
+        mfa: Some(s.mfa),
+        ..SessionExpect::default()
     };
+    let notes = vec![format!(
+        "GetSessionToken: no policy controls the call (GST); the credentials are {} with its own permissions, MFA {}",
+        s.principal.arn(),
+        if s.mfa { "present" } else { "absent" }
+    )];
+    Success { fields, proof: None, notes, session: AnySession::Token(s) }
+}
+
+/// Reports an STS call's outcome and saves its session under `saveAs`.
+fn finish(outcome: Result<Success, StsError>, step: &Step, sessions: &mut Sessions, explain: bool) -> ExplainedStep {
     let mut evidence = None;
     let (fields, explanation) = match outcome {
-        Ok(issued) => {
-            let fields = Expect {
-                decision: Some("allowed".to_string()),
-                session: Some(SessionExpect {
-                    arn: Some(issued.session.arn().to_string()),
-                    duration_seconds: Some(issued.session.duration_seconds),
-                    chained: Some(issued.session.chained),
-                }),
-                ..Expect::default()
-            };
-            let explanation = explain.then(|| crate::explain::render(&issued.request, &issued.decision));
-            evidence = explain.then(|| crate::explain::render_json(&issued.request, &issued.decision));
+        Ok(success) => {
+            let fields =
+                Expect { decision: Some("allowed".to_string()), session: Some(success.fields), ..Expect::default() };
             if let Some(name) = &step.save_as {
-                sessions.insert(name.clone(), issued.session);
+                sessions.insert(name.clone(), success.session);
             }
-            (fields, explanation)
+            if explain {
+                evidence = success.proof.as_ref().map(|(r, d)| crate::explain::render_json(r, d));
+            }
+            (fields, explain.then(|| explained(success.proof.as_ref(), &success.notes)))
         }
-        Err(StsError::AccessDenied { request, decision }) => {
-            let mut fields = decision_result(&decision, &request);
-            fields.error = Some("AccessDenied".to_string());
-            evidence = explain.then(|| crate::explain::render_json(&request, &decision));
-            (fields, explain.then(|| crate::explain::render(&request, &decision)))
-        }
-        Err(other) => (Expect { error: Some(other.code().to_string()), ..Expect::default() }, Some(other.to_string())),
+        Err(err) => match (err.message(), err) {
+            (message, StsError::AccessDenied { request, decision }) => {
+                let mut fields = decision_result(&decision, &request);
+                fields.error = Some("AccessDenied".to_string());
+                fields.message = message;
+                evidence = explain.then(|| crate::explain::render_json(&request, &decision));
+                (fields, explain.then(|| crate::explain::render(&request, &decision)))
+            }
+            (message, other) => {
+                let fields = Expect { error: Some(other.code().to_string()), message, ..Expect::default() };
+                (fields, Some(other.to_string()))
+            }
+        },
     };
-    Ok(ExplainedStep { result: StepResult { fields, detail: None, skipped: None }, explanation, evidence })
+    ExplainedStep { result: StepResult { fields, detail: None, skipped: None }, explanation, evidence }
 }

@@ -144,6 +144,21 @@ pub fn compare_fields(step: usize, expect: &Expect, actual: &Expect, given_only:
         check("session.arn", s(&es.arn), s(&as_.arn));
         check("session.durationSeconds", es.duration_seconds.map(Into::into), as_.duration_seconds.map(Into::into));
         check("session.chained", es.chained.map(Into::into), as_.chained.map(Into::into));
+        check("session.principalType", s(&es.principal_type), s(&as_.principal_type));
+        check("session.userId", s(&es.user_id), s(&as_.user_id));
+        check("session.sourceIdentity", s(&es.source_identity), s(&as_.source_identity));
+        check("session.mfa", es.mfa.map(Into::into), as_.mfa.map(Into::into));
+        let tags = |t: &Option<std::collections::BTreeMap<String, String>>| {
+            t.as_ref()
+                .map(|m| serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect()))
+        };
+        check("session.tags", tags(&es.tags), tags(&as_.tags));
+    }
+    if let Some(ei) = &expect.identity {
+        let ai = actual.identity.clone().unwrap_or_default();
+        check("identity.arn", s(&ei.arn), s(&ai.arn));
+        check("identity.account", s(&ei.account), s(&ai.account));
+        check("identity.userId", s(&ei.user_id), s(&ai.user_id));
     }
     out
 }
@@ -229,7 +244,21 @@ pub fn load_case(path: &Path) -> Result<Case, CaseError> {
 
 /// Parses case text: its JSON shape, then the load-time checks of [`crate::validate`].
 pub fn parse_case(text: &str) -> Result<Case, CaseError> {
-    let case: Case = serde_json::from_str(text).map_err(|e| CaseError::syntax(&e))?;
+    let case: Case = match serde_json::from_str(text) {
+        Ok(case) => case,
+        Err(e) => {
+            // A step is read as one of its kinds, so a step without (or with several)
+            // action keys fails the typed read; the load-time checks locate it better.
+            let tree = serde_json::from_str::<serde_json::Value>(text).ok();
+            if let Some(Err(l)) = tree.as_ref().map(crate::validate::check) {
+                if matches!(l.problem, crate::validate::Problem::NoAction | crate::validate::Problem::SeveralActions(_))
+                {
+                    return Err(CaseError::located(text, l));
+                }
+            }
+            return Err(CaseError::syntax(&e));
+        }
+    };
     if case.sources.is_empty() {
         return Err(CaseError::new(Cause::NoSource));
     }

@@ -149,7 +149,7 @@ impl Server {
         self.started = true;
         json!({
             "implementation": {"name": "iam-evaluator", "version": env!("CARGO_PKG_VERSION"), "language": "rust"},
-            "supports": ["evaluate", "request", "assumeRole", "parse"]
+            "supports": crate::case::StepKind::ALL.map(crate::case::StepKind::name)
         })
     }
 }
@@ -175,7 +175,7 @@ fn run_general(case: Option<&Value>, seq: Option<Value>) -> Value {
             let results: Vec<StepResult> = steps.into_iter().map(|s| s.result).collect();
             json!({"seq": seq.unwrap_or(Value::Null), "results": results})
         }
-        Err(e) => error_answer(seq, &e),
+        Err(e) => error_answer(seq, &e.to_string()),
     }
 }
 
@@ -212,9 +212,18 @@ fn json_type(v: &Value) -> &'static str {
 /// A deserialization message with the case model's Rust type names replaced by the
 /// names of the case format.
 fn in_protocol_words(message: &str) -> String {
-    const NAMES: [(&str, &str); 13] = [
+    const NAMES: [(&str, &str); 22] = [
         ("struct Case", "a case object"),
         ("struct Step", "a step object"),
+        ("struct RawStep", "a step object"),
+        ("struct WebIdentityStep", "an assumeRoleWithWebIdentity object"),
+        ("struct SamlStep", "an assumeRoleWithSAML object"),
+        ("struct SamlAssertion", "a samlAssertion object"),
+        ("struct FederationTokenStep", "a getFederationToken object"),
+        ("struct SessionTokenStep", "a getSessionToken object"),
+        ("struct CallerIdentityStep", "a getCallerIdentity object"),
+        ("struct IdentityExpect", "an identity object"),
+        ("struct IdentityProvider", "an identity provider object"),
         ("struct EvaluateStep", "an evaluate object"),
         ("struct RequestStep", "a request object"),
         ("struct AssumeRoleStep", "an assumeRole object"),

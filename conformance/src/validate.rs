@@ -100,6 +100,12 @@ pub enum Problem {
     /// A resource that is neither `*` nor an ARN.
     #[error("resource {0:?} is neither * nor an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)")]
     Resource(String),
+    /// An `evaluate` principal that is not a caller's ARN.
+    #[error("{0}")]
+    Principal(String),
+    /// A `resourceAccount` that is not 12 digits.
+    #[error("resourceAccount {0:?} is not an account id (12 digits)")]
+    Account(String),
     /// A context value that is not a string, number, boolean or a list of them.
     #[error("context value {0} is not a string, number, boolean or a list of them")]
     ContextValue(String),
@@ -170,6 +176,11 @@ fn check_step(step: &Value, at: &JsonPath) -> Result<(), Located> {
     let body_at = at.key(kind);
     match kind {
         "evaluate" => {
+            if let Some(p) = body.get("principal").and_then(Value::as_str) {
+                if let Err(e) = iam_evaluator::Principal::parse(p) {
+                    return fail(body_at.key("principal"), Problem::Principal(e.to_string()));
+                }
+            }
             check_request(body, &body_at)?;
             check_evaluate_policies(body, &body_at)?;
         }
@@ -246,6 +257,11 @@ fn check_request(body: &Value, at: &JsonPath) -> Result<(), Located> {
     if let Some(r) = body.get("resource").and_then(Value::as_str) {
         if !resource_ok(r) {
             return fail(at.key("resource"), Problem::Resource(r.to_string()));
+        }
+    }
+    if let Some(a) = body.get("resourceAccount").and_then(Value::as_str) {
+        if a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()) {
+            return fail(at.key("resourceAccount"), Problem::Account(a.to_string()));
         }
     }
     Ok(())
@@ -394,6 +410,19 @@ mod tests {
             assert!(!resource_ok(bad), "{bad}");
         }
         assert!(resource_ok("arn:aws:iam::111122223333:role/a:b"));
+    }
+
+    #[test]
+    fn principals_and_accounts_have_their_form() {
+        let mut c = evaluate("s3:GetObject", "*", json!({"decision": "allowed"}));
+        c["steps"][0]["evaluate"]["principal"] = json!("alice");
+        let (at, p) = problem(&c);
+        assert_eq!(at, "/steps/0/evaluate/principal");
+        assert!(p.to_string().contains("alice"), "{p}");
+        c["steps"][0]["evaluate"]["principal"] = json!("arn:aws:iam::111122223333:user/alice");
+        c["steps"][0]["evaluate"]["resourceAccount"] = json!("1111-2222-3333");
+        let (at, _) = problem(&c);
+        assert_eq!(at, "/steps/0/evaluate/resourceAccount");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! the type it is used as and checking every reference.
 
 use iam_evaluator::policy::ParseOptions;
-use iam_evaluator::world::{Group, Organization, Resource, Role, User, World};
+use iam_evaluator::world::{Group, IdentityProvider, Organization, Resource, Role, User, World};
 use iam_evaluator::{Policy, PolicyType};
 
 use crate::case;
@@ -64,7 +64,7 @@ fn load_own(w: &case::World) -> Result<World, String> {
         world.users.insert(
             arn.clone(),
             User {
-                id: None,
+                id: u.id.clone(),
                 groups: u.groups.clone(),
                 inline_policies: inline(&u.inline_policies, &format!("user {arn}"))?,
                 managed_policies: u.managed_policies.clone(),
@@ -91,7 +91,7 @@ fn load_own(w: &case::World) -> Result<World, String> {
         world.roles.insert(
             arn.clone(),
             Role {
-                id: None,
+                id: r.id.clone(),
                 trust_policy,
                 inline_policies: inline(&r.inline_policies, &format!("role {arn}"))?,
                 managed_policies: r.managed_policies.clone(),
@@ -127,6 +127,16 @@ fn load_own(w: &case::World) -> Result<World, String> {
             scps: levels(&o.scps, PolicyType::Scp)?,
             rcps: levels(&o.rcps, PolicyType::Rcp)?,
         });
+    }
+    for (arn, p) in &w.identity_providers {
+        world.identity_providers.insert(
+            arn.clone(),
+            IdentityProvider {
+                url: p.url.clone(),
+                client_ids: p.client_ids.clone().unwrap_or_default(),
+                issuer: p.issuer.clone(),
+            },
+        );
     }
     Ok(world)
 }

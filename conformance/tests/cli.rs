@@ -517,7 +517,7 @@ fn skips_fail_on_request_and_everything_skipped_is_not_green() {
     assert!(r.stderr.contains("no case was compared"), "{}", r.stderr);
     let r = run_fake(&dir, &["--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["compared"], 0);
+    assert_eq!(v["casesCompared"], 0);
 }
 
 #[test]
@@ -739,6 +739,11 @@ fn help_version_and_completions() {
             && r.stdout.contains("Exit codes:")
             && r.stdout.contains("IAM_CONFORMANCE_CORPUS")
     );
+    // The example files the help names exist.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for word in r.stdout.split_whitespace().filter(|w| w.starts_with("corpus/")) {
+        assert!(root.join(word).exists(), "the help names {word}, which does not exist");
+    }
     let r = run_bin(&dir, &["--version"], None);
     assert!(r.stdout.starts_with("iam-conformance ") && r.stdout.contains("case format 1.1"), "{}", r.stdout);
     assert!(r.stdout.contains(" case files in "), "{}", r.stdout);

@@ -40,8 +40,32 @@ fn world_input() -> BoxedStrategy<WorldModel> {
     gen::strategy(gen::WORLD_BYTES)
 }
 
+fn federation_input() -> BoxedStrategy<gen::FederationModel> {
+    gen::strategy(gen::WORLD_BYTES)
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    #[test]
+    fn session_policy_never_widens_federated(input in federation_input()) {
+        holds(props::law_session_policy_never_widens_federated(&input))?;
+    }
+
+    #[test]
+    fn federated_user_within_calling_user(input in federation_input()) {
+        holds(props::law_federated_user_within_calling_user(&input))?;
+    }
+
+    #[test]
+    fn session_token_within_user(input in federation_input()) {
+        holds(props::law_session_token_within_user(&input))?;
+    }
+
+    #[test]
+    fn web_identity_sub_checked(input in federation_input()) {
+        holds(props::law_web_identity_sub_checked(&input))?;
+    }
 
     #[test]
     fn session_policy_never_widens(input in eval_input()) {

@@ -143,7 +143,35 @@ fn a_dangling_reference_names_what_is_missing() {
         "steps": [{"request": {"as": format!("arn:aws:iam::{ACCT}:user/alice"), "action": "s3:ListAllMyBuckets", "resource": "*"}, "expect": {"decision": "implicitDeny"}}]
     });
     let err = run_case(&parse_case(&case.to_string()).unwrap(), false).unwrap_err();
+    assert_eq!(err.pointer(), "/world");
+    let err = err.to_string();
     assert!(err.contains("group") && err.contains("ghost"), "{err}");
+}
+
+#[test]
+fn a_case_error_names_its_step_and_json_pointer() {
+    let case = json!({
+        "description": "bad context", "sources": ["regression:context"],
+        "steps": [{"parse": {"type": "identity", "policy": "{}"}, "expect": {}},
+                  {"evaluate": {"principal": format!("arn:aws:iam::{ACCT}:user/alice"), "action": "s3:GetObject",
+                                "resource": "*", "context": {"a/b": {"nested": true}}}, "expect": {}}]
+    });
+    let err = run_case(&parse_case(&case.to_string()).unwrap(), false).unwrap_err();
+    assert_eq!(err.pointer(), "/steps/1/evaluate/context/a~1b");
+    assert!(matches!(
+        err,
+        iam_conformance::reference::CaseError::Step {
+            index: 2,
+            cause: iam_conformance::reference::StepFailure::ContextValue { .. },
+            ..
+        }
+    ));
+    let missing = json!({
+        "description": "no world", "sources": ["regression:world"],
+        "steps": [{"getCallerIdentity": {"as": format!("arn:aws:iam::{ACCT}:root")}, "expect": {}}]
+    });
+    let err = run_case(&parse_case(&missing.to_string()).unwrap(), false).unwrap_err();
+    assert!(err.to_string().contains("getCallerIdentity step needs a world"), "{err}");
 }
 
 #[rstest]
@@ -215,7 +243,7 @@ fn policies_read_from_values_and_from_text_agree() {
     for file in files {
         let case = iam_conformance::runner::load_case(&file).unwrap();
         for step in &case.steps {
-            let Some(p) = &step.parse else { continue };
+            let Some(p) = step.parse() else { continue };
             if !p.policy.is_object() {
                 continue;
             }

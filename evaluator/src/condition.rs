@@ -298,10 +298,15 @@ impl Condition {
         let Some(read) = RequestValue::read(self.operator.family, request_value) else {
             return Tri::Unknown;
         };
-        let any = Tri::any(self.values.iter().map(|v| match v {
-            TypedValue::Unreadable => Tri::Unknown,
-            v => Tri::from(value_matches(v, &read, self.operator.family, ctx)),
-        }));
+        let family = self.operator.family;
+        let any = if self.values.iter().any(|v| value_matches(v, &read, family, ctx)) {
+            Tri::True
+        } else if matches!(family, Family::Numeric(_)) && self.values.contains(&TypedValue::Unreadable) {
+            // No value matched, and one could not be compared at all.
+            Tri::Unknown
+        } else {
+            Tri::False
+        };
         if self.operator.negated {
             !any
         } else {

@@ -44,6 +44,9 @@ pub enum Layer {
     PermissionsBoundary,
     /// Session policies.
     SessionPolicy,
+    /// Not a policy: the kind of credentials cannot make the call (a federated user's
+    /// IAM call, an STS call GetSessionToken credentials may not make; v1.1).
+    CredentialType,
 }
 
 impl Layer {
@@ -57,6 +60,7 @@ impl Layer {
             Layer::IdentityPolicy => "identityPolicy",
             Layer::PermissionsBoundary => "permissionsBoundary",
             Layer::SessionPolicy => "sessionPolicy",
+            Layer::CredentialType => "credentialType",
         }
     }
 
@@ -73,7 +77,7 @@ impl Layer {
 
     /// Looks a layer up by its case-file name.
     pub fn from_name(name: &str) -> Option<Layer> {
-        Layer::ALL.into_iter().find(|l| l.name() == name)
+        Layer::ALL.into_iter().chain([Layer::CredentialType]).find(|l| l.name() == name)
     }
 
     fn explicit_phrase(self) -> &'static str {
@@ -85,6 +89,7 @@ impl Layer {
             Layer::IdentityPolicy => "with an explicit deny in an identity-based policy",
             Layer::PermissionsBoundary => "with an explicit deny in a permissions boundary",
             Layer::SessionPolicy => "with an explicit deny in a session policy",
+            Layer::CredentialType => "because these credentials cannot make the call",
         }
     }
 
@@ -103,6 +108,7 @@ impl Layer {
             Layer::IdentityPolicy => "identity-based policy",
             Layer::PermissionsBoundary => "permissions boundary",
             Layer::SessionPolicy => "session policy",
+            Layer::CredentialType => "credential type",
         }
     }
 }
@@ -129,7 +135,8 @@ impl Decision {
     /// The AWS access-denied message for a denial, spelled as the service prints it
     /// (R13.3), or `None` when allowed.
     pub fn message(&self, request: &Request) -> Option<String> {
-        let layer = self.denied_by?;
+        // No AWS message text is documented for a credential-type denial.
+        let layer = self.denied_by.filter(|l| *l != Layer::CredentialType)?;
         let action = display_action(&request.action);
         let resource = display_resource(&request.action, &request.resource);
         let reason = match self.outcome {

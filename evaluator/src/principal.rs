@@ -44,6 +44,14 @@ pub enum Principal {
         /// The account id.
         account: String,
     },
+    /// A web identity or SAML caller before it has a session: the identity provider
+    /// on whose word AssumeRoleWithWebIdentity or AssumeRoleWithSAML is called. Matched
+    /// only by `"Principal": "*"` and `{"Federated": PROVIDER}` (R12a.1).
+    Federated {
+        /// The provider as trust policies name it: its IAM ARN, or the host of a
+        /// built-in web identity provider.
+        provider: String,
+    },
     /// An AWS service principal such as `cloudtrail.amazonaws.com`.
     Service {
         /// The service principal name.
@@ -145,6 +153,7 @@ impl Principal {
             | Principal::FederatedUser { arn, .. }
             | Principal::Root { arn, .. } => arn,
             Principal::Service { name } => name,
+            Principal::Federated { provider } => provider,
         }
     }
 
@@ -155,7 +164,7 @@ impl Principal {
             | Principal::RoleSession { account, .. }
             | Principal::FederatedUser { account, .. }
             | Principal::Root { account, .. } => Some(account),
-            Principal::Service { .. } => None,
+            Principal::Service { .. } | Principal::Federated { .. } => None,
         }
     }
 
@@ -175,6 +184,8 @@ impl Principal {
             Principal::FederatedUser { .. } => "FederatedUser",
             Principal::Root { .. } => "Account",
             Principal::Service { .. } => "AWSService",
+            // Not an aws:PrincipalType value: the call has no AWS identity yet.
+            Principal::Federated { .. } => "Federated",
         }
     }
 
@@ -197,7 +208,11 @@ impl Principal {
                 Principal::Service { name } if name == id => PrincipalMatch::Exact,
                 _ => PrincipalMatch::None,
             },
-            PrincipalKind::Federated | PrincipalKind::CanonicalUser => PrincipalMatch::None,
+            PrincipalKind::Federated => match self {
+                Principal::Federated { provider } if provider == id => PrincipalMatch::Exact,
+                _ => PrincipalMatch::None,
+            },
+            PrincipalKind::CanonicalUser => PrincipalMatch::None,
         }
     }
 

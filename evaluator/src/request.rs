@@ -59,6 +59,11 @@ fn derive_principal_keys(principal: &Principal, ctx: &mut Context) {
         ctx.insert_default("aws:PrincipalServiceName", ContextValue::single(name.clone()));
         return;
     }
+    // An unauthenticated web identity or SAML caller has no AWS identity: the keys of
+    // its token or assertion are set by the STS call.
+    if let Principal::Federated { .. } = principal {
+        return;
+    }
     ctx.insert_default("aws:PrincipalArn", ContextValue::single(principal.principal_arn()));
     if let Some(account) = principal.account() {
         ctx.insert_default("aws:PrincipalAccount", ContextValue::single(account));

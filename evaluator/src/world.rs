@@ -5,19 +5,22 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::context::{Context, ContextValue};
-use crate::decision::Decision;
+use crate::decision::{Decision, Layer, Outcome};
 use crate::evaluate::{Owner, PolicyLabel, PolicySet, PolicySlot, PreparedPolicySet};
 use crate::pattern::arn_components;
 use crate::policy::Policy;
 use crate::principal::Principal;
 use crate::request::Request;
 
-pub use crate::sts::{AssumeRoleParams, Issued, Session, StsError};
+pub use crate::sts::{
+    AnySession, AssumeRoleParams, CallerIdentity, FederatedSession, FederationTokenParams, Issued, SamlAssertion,
+    SamlParams, Session, SessionKind, SessionTokenParams, StsError, TokenSession, WebIdentityParams,
+};
 
 /// An IAM user.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct User {
-    /// The unique ID (`AIDA...`), from which `aws:userid` is derived.
+    /// The unique ID (`AIDA...`), from which `aws:userid` follows.
     pub id: Option<String>,
     /// Group ARNs.
     pub groups: Vec<String>,
@@ -43,7 +46,7 @@ pub struct Group {
 /// An IAM role.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Role {
-    /// The unique ID (`AROA...`); a session's `aws:userid` is `ID:SESSION`.
+    /// The unique ID (`AROA...`); a session's `aws:userid` is `ROLEID:SESSION`.
     pub id: Option<String>,
     /// The trust policy; a role without one can be assumed by nobody.
     pub trust_policy: Option<Policy>,
@@ -57,6 +60,17 @@ pub struct Role {
     pub max_session_duration: u64,
     /// Tags.
     pub tags: BTreeMap<String, String>,
+}
+
+/// An IAM identity provider (OIDC or SAML; the kind follows from its ARN).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IdentityProvider {
+    /// An OIDC provider's issuer URL.
+    pub url: Option<String>,
+    /// An OIDC provider's client IDs (audiences).
+    pub client_ids: Vec<String>,
+    /// A SAML provider's issuer (entity ID) from its metadata.
+    pub issuer: Option<String>,
 }
 
 /// A resource with a resource-based policy.
@@ -170,10 +184,14 @@ pub type CallerPolicies = (Vec<Policy>, Option<Policy>, Option<Vec<Policy>>);
 pub enum Caller<'a> {
     /// An IAM user, by ARN.
     User(&'a str),
-    /// A role session issued by [`World::assume_role`].
+    /// A role session issued by [`World::assume_role`] (or by web identity or SAML).
     Session(&'a Session),
     /// The root user of an account, by its `arn:aws:iam::ACCOUNT:root` ARN.
     Root(&'a str),
+    /// A federated-user session issued by GetFederationToken.
+    Federated(&'a FederatedSession),
+    /// GetSessionToken credentials of a user or the root user.
+    SessionToken(&'a TokenSession),
 }
 
 /// The IAM state requests are decided against.
@@ -191,6 +209,8 @@ pub struct World {
     pub resources: HashMap<String, Resource>,
     /// The organization, if any.
     pub organization: Option<Organization>,
+    /// IAM OIDC and SAML identity providers by ARN.
+    pub identity_providers: HashMap<String, IdentityProvider>,
     /// The names of each user's, group's and role's inline policies (by owner ARN), in
     /// the order of its `inline_policies`; traces name inline policies by them.
     pub inline_policy_names: HashMap<String, Vec<String>>,
@@ -236,6 +256,14 @@ impl World {
                 policy(&format!("role {arn}"), p)?;
             }
         }
+        for arn in self.identity_providers.keys() {
+            let kind = arn_components(arn).map(|[_, _, service, _, _, resource]| (service, resource));
+            let ok =
+                matches!(kind, Some(("iam", r)) if r.starts_with("oidc-provider/") || r.starts_with("saml-provider/"));
+            if !ok {
+                return Err(WorldError::BadArn { arn: arn.clone(), what: "IAM identity provider" });
+            }
+        }
         Ok(())
     }
 
@@ -261,6 +289,8 @@ impl World {
                 Principal::parse(arn).map_err(|_| WorldError::BadArn { arn: arn.to_string(), what: "IAM user" })
             }
             Caller::Session(s) => Ok(s.principal.clone()),
+            Caller::Federated(f) => Ok(f.principal.clone()),
+            Caller::SessionToken(t) => Ok(t.principal.clone()),
         }
     }
 
@@ -293,6 +323,21 @@ impl World {
                 let boundary = role.permissions_boundary.as_ref().and_then(|b| self.policies.get(b)).cloned();
                 Ok((identity, boundary, s.session_policies.clone()))
             }
+            // R12a.4: the calling user's policies, intersected with the session policies
+            // passed (none: no permissions, R6.9). A root user's federated session has
+            // the root user's permissions, which no policy grants: all of them.
+            Caller::Federated(f) => {
+                let (identity, boundary) = match f.base_caller() {
+                    Caller::Root(_) => (vec![full_aws_access()], None),
+                    base => {
+                        let (identity, boundary, _) = self.caller_policies(&base)?;
+                        (identity, boundary)
+                    }
+                };
+                Ok((identity, boundary, Some(f.session_policies.clone())))
+            }
+            // R12a.5: the user's own permissions.
+            Caller::SessionToken(t) => self.caller_policies(&t.base_caller()),
         }
     }
 
@@ -304,18 +349,48 @@ impl World {
             Caller::User(arn) => self.users.get(*arn).map(|u| u.tags.clone()).unwrap_or_default(),
             Caller::Session(s) => self.session_principal_tags(s),
             Caller::Root(_) => BTreeMap::new(),
+            Caller::Federated(f) => {
+                let mut tags = match f.base_caller() {
+                    Caller::User(arn) => self.users.get(arn).map(|u| u.tags.clone()).unwrap_or_default(),
+                    _ => BTreeMap::new(),
+                };
+                crate::sts::session::merge_tags(&mut tags, &f.tags);
+                tags
+            }
+            Caller::SessionToken(t) => match t.base_caller() {
+                Caller::User(arn) => self.users.get(arn).map(|u| u.tags.clone()).unwrap_or_default(),
+                _ => BTreeMap::new(),
+            },
         };
         for (k, v) in &tags {
             ctx.insert_default(&format!("aws:PrincipalTag/{k}"), ContextValue::single(v.clone()));
         }
-        if let Caller::Session(s) = caller {
-            // Temporary credentials always carry aws:MultiFactorAuthPresent (R5.1).
-            ctx.insert_default("aws:MultiFactorAuthPresent", ContextValue::single(s.mfa.to_string()));
-            if s.mfa {
+        if let Some(id) = crate::sts::session::user_id(self, caller) {
+            ctx.insert_default("aws:userid", ContextValue::single(id));
+        }
+        // Temporary credentials always carry aws:MultiFactorAuthPresent (R5.1);
+        // aws:MultiFactorAuthAge only with MFA.
+        let mfa = match caller {
+            Caller::User(_) | Caller::Root(_) => None,
+            // GKEYS: "not present for federated identities" (web identity, SAML).
+            Caller::Session(s) if s.kind != SessionKind::AssumeRole => None,
+            Caller::Session(s) => Some(s.mfa),
+            Caller::Federated(_) => Some(false),
+            Caller::SessionToken(t) => Some(t.mfa),
+        };
+        if let Some(mfa) = mfa {
+            ctx.insert_default("aws:MultiFactorAuthPresent", ContextValue::single(mfa.to_string()));
+            if mfa {
                 ctx.insert_default("aws:MultiFactorAuthAge", ContextValue::single("0"));
             }
+        }
+        if let Caller::Session(s) = caller {
             if let Some(si) = &s.source_identity {
                 ctx.insert_default("aws:SourceIdentity", ContextValue::single(si.clone()));
+            }
+            // R12a.2: the federation keys that survive into the session's requests.
+            for (k, v) in &s.carried_keys {
+                ctx.insert_default(k, v.clone());
             }
         }
         if let (Some(org), Some(account)) = (&self.organization, principal.account()) {
@@ -335,10 +410,7 @@ impl World {
     /// case-insensitively (R12.4).
     pub fn session_principal_tags(&self, s: &Session) -> BTreeMap<String, String> {
         let mut tags = self.roles.get(&s.role_arn).map(|r| r.tags.clone()).unwrap_or_default();
-        for (k, v) in &s.tags {
-            tags.retain(|existing, _| !existing.eq_ignore_ascii_case(k));
-            tags.insert(k.clone(), v.clone());
-        }
+        crate::sts::session::merge_tags(&mut tags, &s.tags);
         tags
     }
 
@@ -405,9 +477,15 @@ impl World {
             let managed = managed.iter().filter(|a| self.policies.contains_key(*a));
             identity.extend(managed.map(|arn| PolicyLabel::Managed { arn: arn.clone() }));
         };
-        match caller {
+        // Federated users and GetSessionToken credentials act with their caller's policies.
+        let base = match caller {
+            Caller::Federated(f) => f.base_caller(),
+            Caller::SessionToken(t) => t.base_caller(),
+            other => *other,
+        };
+        match base {
             Caller::User(arn) => {
-                if let Some(user) = self.users.get(*arn) {
+                if let Some(user) = self.users.get(arn) {
                     own(Owner::User, arn, user.inline_policies.len(), &user.managed_policies);
                     for g in &user.groups {
                         if let Some(group) = self.groups.get(g) {
@@ -417,7 +495,7 @@ impl World {
                     boundary = user.permissions_boundary.clone();
                 }
             }
-            Caller::Root(_) => {}
+            Caller::Root(_) | Caller::Federated(_) | Caller::SessionToken(_) => {}
             Caller::Session(s) => {
                 if let Some(role) = self.roles.get(&s.role_arn) {
                     own(Owner::Role, &s.role_arn, role.inline_policies.len(), &role.managed_policies);
@@ -481,7 +559,58 @@ impl World {
         let account = self.resource_account(resource, resource_account, &principal);
         let set = self.policy_set(caller, &principal, resource, &account)?;
         let request = Request::new(principal, action, resource, Some(&account), context);
-        let decision = PreparedPolicySet::new(set).decide(&request, trace);
+        if crate::sts::session::credentials_forbid(caller, action) {
+            let decision =
+                Decision { outcome: Outcome::ImplicitDeny, denied_by: Some(Layer::CredentialType), trace: None };
+            return Ok((request, decision));
+        }
+        let prepared = PreparedPolicySet::new(set);
+        let decision = prepared.decide(&request, trace);
+        let decision = match caller {
+            Caller::Federated(f) => {
+                crate::sts::federation_token::grant_to_calling_user(f, &request, prepared.set(), decision)
+            }
+            _ => decision,
+        };
         Ok((request, decision))
+    }
+
+    /// Runs an AssumeRole call by `caller` ([`crate::sts::assume_role`]).
+    pub fn assume_role(&self, caller: &Caller<'_>, params: &AssumeRoleParams, trace: bool) -> Result<Issued, StsError> {
+        crate::sts::assume_role::assume_role(self, caller, params, trace)
+    }
+
+    /// Runs an AssumeRoleWithWebIdentity call ([`crate::sts::web_identity`]).
+    pub fn assume_role_with_web_identity(&self, params: &WebIdentityParams, trace: bool) -> Result<Issued, StsError> {
+        crate::sts::web_identity::assume_role_with_web_identity(self, params, trace)
+    }
+
+    /// Runs an AssumeRoleWithSAML call ([`crate::sts::saml`]).
+    pub fn assume_role_with_saml(&self, params: &SamlParams, trace: bool) -> Result<Issued, StsError> {
+        crate::sts::saml::assume_role_with_saml(self, params, trace)
+    }
+
+    /// Runs a GetFederationToken call by `caller` ([`crate::sts::federation_token`]).
+    pub fn get_federation_token(
+        &self,
+        caller: &Caller<'_>,
+        params: &FederationTokenParams,
+        trace: bool,
+    ) -> Result<Issued<FederatedSession>, StsError> {
+        crate::sts::federation_token::get_federation_token(self, caller, params, trace)
+    }
+
+    /// Runs a GetSessionToken call by `caller` ([`crate::sts::session_token`]).
+    pub fn get_session_token(
+        &self,
+        caller: &Caller<'_>,
+        params: &SessionTokenParams,
+    ) -> Result<TokenSession, StsError> {
+        crate::sts::session_token::get_session_token(self, caller, params)
+    }
+
+    /// GetCallerIdentity: never denied (R11.10).
+    pub fn get_caller_identity(&self, caller: &Caller<'_>) -> Result<CallerIdentity, StsError> {
+        crate::sts::session::get_caller_identity(self, caller)
     }
 }

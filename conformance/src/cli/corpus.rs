@@ -12,7 +12,9 @@ pub const CORPUS_VAR: &str = "IAM_CONFORMANCE_CORPUS";
 
 /// The corpus of the source tree this binary was built from.
 fn built_from() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("corpus")
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("corpus");
+    // Shown without the `..` where the folder exists.
+    std::fs::canonicalize(&p).unwrap_or(p)
 }
 
 /// Where the corpus comes from.

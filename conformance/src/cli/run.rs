@@ -157,7 +157,7 @@ pub fn run(args: RunArgs) -> Result<bool, CliError> {
     match args.format {
         Format::Json => {
             let out = serde_json::json!({
-                "implementation": info, "summary": total, "compared": total.compared(),
+                "implementation": info, "summary": total, "casesCompared": total.compared(),
                 "areas": areas, "tags": by_tag, "cases": reports,
             });
             println!("{out}");

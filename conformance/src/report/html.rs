@@ -35,7 +35,7 @@ code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "
 .card .name { font-weight: 600; font-size: 16px; }
 .card .meta { color: var(--muted); font-size: 12px; margin-bottom: 8px; overflow-wrap: anywhere; }
 .card .big { font-size: 30px; font-weight: 700; }
-.card .big small { font-size: 13px; font-weight: 400; color: var(--muted); }
+.card .big small { display: block; font-size: 13px; font-weight: 400; color: var(--muted); }
 .bar { display: flex; height: 10px; border-radius: 5px; overflow: hidden; background: #eaeef2; margin: 8px 0; }
 .bar span { display: block; height: 100%; }
 .bar .p { background: var(--pass); } .bar .f { background: var(--fail); } .bar .s { background: #afb8c1; } .bar .e { background: #d4a72c; }

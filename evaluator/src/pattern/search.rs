@@ -15,6 +15,7 @@ pub(super) enum Tok {
 
 /// Leftmost occurrence of the literal `pat` in `hay` (ASCII case-insensitively when
 /// `ci`), as its start index.
+#[inline]
 pub(super) fn find_literal(hay: &[u8], pat: &[u8], ci: bool) -> Option<usize> {
     if !ci {
         // memmem runs in linear time in the worst case.
@@ -28,6 +29,7 @@ pub(super) fn find_literal(hay: &[u8], pat: &[u8], ci: bool) -> Option<usize> {
 
 /// Leftmost match of `toks` (a segment with `?`) in `input` at or after `from`, as its
 /// end index.
+#[inline]
 pub(super) fn find_toks(toks: &[Tok], input: &[u8], from: usize, ci: bool) -> Option<usize> {
     if toks.len() >= BITAP_MIN {
         return bitap_find(toks, input, from, ci);
@@ -64,6 +66,7 @@ fn byte_eq(pat: u8, input: u8, ci: bool) -> bool {
 }
 
 /// Matches `toks` at `start`; returns the end position.
+#[inline]
 pub(super) fn match_toks_at(toks: &[Tok], input: &[u8], start: usize, ci: bool) -> Option<usize> {
     let mut pos = start;
     for tok in toks {
@@ -89,6 +92,7 @@ pub(super) fn match_toks_at(toks: &[Tok], input: &[u8], start: usize, ci: bool) 
 /// Does `toks` match a suffix of `input` that starts at or after `from`? Byte tokens
 /// are whole characters and `?` is one character, so the suffix is found by matching
 /// the tokens backwards from the end of the input.
+#[inline]
 pub(super) fn match_toks_suffix(toks: &[Tok], input: &[u8], from: usize, ci: bool) -> bool {
     let mut pos = input.len();
     for tok in toks.iter().rev() {

@@ -142,6 +142,9 @@ pub fn role_session(role_arn: &str) -> Option<Session> {
         transitive_tag_keys: Vec::new(),
         chained: false,
         duration_seconds: 3600,
+        kind: crate::sts::SessionKind::AssumeRole,
+        user_id: None,
+        carried_keys: Vec::new(),
         session_policy_labels: Vec::new(),
     })
 }
