@@ -15,8 +15,6 @@ mod reach;
 pub mod unknown;
 mod who_can;
 
-use std::collections::BTreeMap;
-
 use crate::context::{Context, ContextValue};
 use crate::decision::Decision;
 use crate::evaluate::{evaluate, PolicySet};
@@ -132,21 +130,7 @@ impl Who {
 
 /// A session of `role_arn` as questions see it.
 pub fn role_session(role_arn: &str) -> Option<Session> {
-    Some(Session {
-        principal: Principal::role_session(role_arn, SESSION_NAME)?,
-        role_arn: role_arn.to_string(),
-        session_policies: None,
-        mfa: false,
-        source_identity: None,
-        tags: BTreeMap::new(),
-        transitive_tag_keys: Vec::new(),
-        chained: false,
-        duration_seconds: 3600,
-        kind: crate::sts::SessionKind::AssumeRole,
-        user_id: None,
-        carried_keys: Vec::new(),
-        session_policy_labels: Vec::new(),
-    })
+    Session::bare(role_arn, SESSION_NAME)
 }
 
 /// Every user and role of the world, users first, each sorted by ARN.

@@ -64,6 +64,27 @@ pub fn session_labels(policy: Option<&str>, policy_arns: &[String]) -> Vec<Polic
 }
 
 impl Session {
+    /// A session of `role_arn` named `session_name` as a bare AssumeRole makes it: no
+    /// session policies, tags, MFA or source identity, not chained, the default hour.
+    /// `None` when `role_arn` is not a role ARN.
+    pub fn bare(role_arn: &str, session_name: &str) -> Option<Session> {
+        Some(Session {
+            principal: Principal::role_session(role_arn, session_name)?,
+            role_arn: role_arn.to_string(),
+            session_policies: None,
+            mfa: false,
+            source_identity: None,
+            tags: BTreeMap::new(),
+            transitive_tag_keys: Vec::new(),
+            chained: false,
+            duration_seconds: 3600,
+            kind: SessionKind::AssumeRole,
+            user_id: None,
+            carried_keys: Vec::new(),
+            session_policy_labels: Vec::new(),
+        })
+    }
+
     /// The session ARN.
     pub fn arn(&self) -> &str {
         self.principal.arn()
@@ -254,21 +275,7 @@ mod tests {
         assert!(credentials_forbid(&c, "IAM:GetUser"));
         assert!(credentials_forbid(&c, "sts:AssumeRole"));
         assert!(!credentials_forbid(&c, "sts:GetCallerIdentity"));
-        let s = Session {
-            principal: Principal::role_session("arn:aws:iam::111122223333:role/r", "s").unwrap(),
-            role_arn: "arn:aws:iam::111122223333:role/r".into(),
-            session_policies: None,
-            mfa: false,
-            source_identity: None,
-            tags: BTreeMap::new(),
-            transitive_tag_keys: Vec::new(),
-            chained: false,
-            duration_seconds: 3600,
-            kind: SessionKind::AssumeRole,
-            user_id: None,
-            carried_keys: Vec::new(),
-            session_policy_labels: Vec::new(),
-        };
+        let s = Session::bare("arn:aws:iam::111122223333:role/r", "s").unwrap();
         assert!(credentials_forbid(&Caller::Session(&s), "sts:GetSessionToken"));
         assert!(!credentials_forbid(&Caller::Session(&s), "sts:AssumeRole"));
     }
