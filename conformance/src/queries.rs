@@ -12,6 +12,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
+use iam_evaluator::evaluate::{PolicyLabel, PolicySlot};
 use iam_evaluator::import::{is_authorization_details, parse_json};
 use iam_evaluator::policy::ParseOptions;
 use iam_evaluator::query::{self, CanAnswer, Question, Reached, Verdict};
@@ -380,21 +381,44 @@ pub fn can(args: &CanArgs) -> Result<bool, String> {
     let answer = if args.world.worlds.is_empty() {
         let principal = Principal::parse(&args.principal).map_err(|e| e.to_string())?;
         let mut set = PolicySet::default();
+        // Traces name each policy by the option and file it came from.
+        let mut labels: Vec<(PolicySlot, String)> = Vec::new();
         for p in &args.identity_policy {
-            set.identity.extend(policy_file(p, PolicyType::Identity)?);
+            for policy in policy_file(p, PolicyType::Identity)? {
+                labels.push((PolicySlot::Identity(set.identity.len()), format!("--identity-policy {}", p.display())));
+                set.identity.push(policy);
+            }
         }
         set.resource_policy =
             args.resource_policy.as_deref().map(|p| one_policy(p, PolicyType::Resource)).transpose()?;
+        if let Some(p) = &args.resource_policy {
+            labels.push((PolicySlot::Resource, format!("--resource-policy {}", p.display())));
+        }
         set.boundary = args.boundary.as_deref().map(|p| one_policy(p, PolicyType::Boundary)).transpose()?;
+        if let Some(p) = &args.boundary {
+            labels.push((PolicySlot::Boundary, format!("--boundary {}", p.display())));
+        }
         if !args.session_policy.is_empty() {
             let mut s = Vec::new();
             for p in &args.session_policy {
-                s.extend(policy_file(p, PolicyType::Session)?);
+                for policy in policy_file(p, PolicyType::Session)? {
+                    labels.push((PolicySlot::Session(s.len()), format!("--session-policy {}", p.display())));
+                    s.push(policy);
+                }
             }
             set.session = Some(s);
         }
         if !args.scp.is_empty() {
             set.scps = Some(args.scp.iter().map(|p| policy_file(p, PolicyType::Scp)).collect::<Result<_, _>>()?);
+            for (level, p) in args.scp.iter().enumerate() {
+                let count = set.scps.as_ref().and_then(|l| l.get(level)).map_or(0, Vec::len);
+                for index in 0..count {
+                    labels.push((PolicySlot::Scp { level, index }, format!("--scp {} [{}]", p.display(), index + 1)));
+                }
+            }
+        }
+        for (slot, path) in labels {
+            set.set_label(slot, PolicyLabel::CaseField { path });
         }
         let request = Request::new(principal, &q.action, &q.resource, q.resource_account.as_deref(), q.context.clone());
         query::can_with_policies(request, &set, &q.context)

@@ -826,3 +826,37 @@ fn diff_writes_its_summary_apart_from_its_case_files() {
     assert_eq!(r.stdout.lines().count(), files.len(), "every file in out/cases is a case: {}", r.stdout);
     assert!(!r.stdout.contains("invalid"), "{}", r.stdout);
 }
+
+/// `can` with policies given directly: the exit code follows the decision, and the
+/// trace names each policy by the option and file it came from, never by position.
+#[test]
+fn can_with_direct_policies_names_the_files_and_exits_by_decision() {
+    let dir = scratch("can-direct");
+    let policy = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}}"#;
+    std::fs::write(dir.join("id.json"), policy).unwrap();
+    let ask = |secure: &str| {
+        let context = format!("aws:SecureTransport={secure}");
+        run_bin(
+            &dir,
+            &[
+                "can",
+                "--identity-policy",
+                "id.json",
+                "--as",
+                "arn:aws:iam::111122223333:user/alice",
+                "s3:GetObject",
+                "arn:aws:s3:::bucket/key",
+                "--context",
+                &context,
+            ],
+            None,
+        )
+    };
+    let allowed = ask("true");
+    assert_eq!(allowed.code, 0, "{}{}", allowed.stdout, allowed.stderr);
+    assert!(allowed.stdout.contains("--identity-policy id.json"), "{}", allowed.stdout);
+    let denied = ask("false");
+    assert_eq!(denied.code, 1, "{}{}", denied.stdout, denied.stderr);
+    assert!(denied.stdout.contains("because no identity-based policy allows"), "{}", denied.stdout);
+    assert_ne!(allowed.stdout, denied.stdout);
+}
