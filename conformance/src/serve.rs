@@ -162,7 +162,10 @@ fn run_general(case: Option<&Value>, seq: Option<Value>) -> Value {
         Some(other) => {
             return error_answer(
                 seq,
-                &format!("\"case\" must be a JSON object (the content of a case file), not {}", json_type(other)),
+                &format!(
+                    "\"case\" must be a JSON object (the content of a case file), not {}",
+                    iam_evaluator::import::type_name(other)
+                ),
             )
         }
     };
@@ -195,18 +198,6 @@ fn seq_of(text: &str) -> Option<Value> {
         seq: Option<Value>,
     }
     serde_json::from_str::<Seq>(text).ok().and_then(|s| s.seq)
-}
-
-/// The JSON type of a value, in the words of the JSON standard.
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// A deserialization message with the case model's Rust type names replaced by the

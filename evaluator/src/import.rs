@@ -221,7 +221,9 @@ pub fn is_authorization_details(value: &Value) -> bool {
         .is_some_and(|(m, _)| LIST_KEYS.iter().any(|k| m.contains_key(*k)) || m.contains_key("IsTruncated"))
 }
 
-fn type_name(v: &Value) -> &'static str {
+/// The JSON type of a value with its article ("an object", "a string"), for messages
+/// that say what was found where something else was expected.
+pub fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
