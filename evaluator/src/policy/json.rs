@@ -188,28 +188,27 @@ impl<'a> Reader<'a> {
         let open = self.pos;
         self.pos += 1;
         let start = self.pos;
-        // Fast path: no escapes. Find the closing quote or the first backslash with a
-        // substring search, then check the run before it for control characters (the
+        // Fast path: no escapes. Find the first quote, backslash or control byte (the
         // first of the three in the text decides, as a byte-by-byte scan would).
         let rest = self.bytes.get(start..).unwrap_or_default();
-        let stop = memchr::memchr2(b'"', b'\\', rest);
-        let run = rest.get(..stop.unwrap_or(rest.len())).unwrap_or_default();
-        if let Some(i) = run.iter().position(|&b| b < 0x20) {
-            self.pos = start + i;
-            let b = run.get(i).copied().unwrap_or_default();
-            return Err(self.error(self.pos, format!("control character U+{b:04X} inside a string must be escaped")));
-        }
-        match stop {
+        match find_string_stop(rest) {
             None => {
                 self.pos = start + rest.len();
                 return Err(self.error(open, "unterminated string".to_string()));
             }
             Some(i) => {
                 self.pos = start + i;
-                if rest.get(i) == Some(&b'"') {
-                    let s = self.text.get(start..self.pos).unwrap_or("");
-                    self.pos += 1;
-                    return Ok(std::borrow::Cow::Borrowed(s));
+                match rest.get(i).copied().unwrap_or_default() {
+                    b'"' => {
+                        let s = self.text.get(start..self.pos).unwrap_or("");
+                        self.pos += 1;
+                        return Ok(std::borrow::Cow::Borrowed(s));
+                    }
+                    b'\\' => {}
+                    b => {
+                        return Err(self
+                            .error(self.pos, format!("control character U+{b:04X} inside a string must be escaped")))
+                    }
                 }
             }
         }
@@ -381,6 +380,37 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The index of the first byte of `bytes` that ends the plain run of a JSON string: a
+/// quote, a backslash or a control byte (below 0x20). Tests eight bytes at a time: a
+/// word is looked at byte by byte only when one of its bytes may be such a byte.
+fn find_string_stop(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    /// A high bit in every byte of `x` that is zero, and possibly in bytes above one
+    /// that is ("haszero" of Bit Twiddling Hacks): never a miss, and the lowest one
+    /// always real.
+    fn zero_bytes(x: u64) -> u64 {
+        x.wrapping_sub(ONES) & !x & HIGH
+    }
+    let is_stop = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
+    let mut i = 0;
+    while let Some(word) = bytes.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+        let w = u64::from_le_bytes(word);
+        // A quote, a backslash, or a byte below 0x20 (the same trick: `w - 0x20` borrows
+        // into the high bit only for such a byte, or above one).
+        let flags = zero_bytes(w ^ (ONES * u64::from(b'"')))
+            | zero_bytes(w ^ (ONES * u64::from(b'\\')))
+            | (w.wrapping_sub(ONES * 0x20) & !w & HIGH);
+        if flags != 0 {
+            // The lowest flagged byte is always a real one: a false flag comes only from
+            // a borrow, which runs upwards from a real one.
+            return Some(i + (flags.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes.get(i..).and_then(|tail| tail.iter().position(|&b| is_stop(b))).map(|j| i + j)
+}
+
 /// Converts an already-parsed `serde_json` value (which cannot hold duplicate keys)
 /// into a [`Node`] tree, borrowing its strings. Offsets are 0: there is no text.
 pub fn from_value(value: &serde_json::Value) -> Result<Node<'_>, ParseError> {
@@ -434,6 +464,45 @@ mod tests {
         let Value::Array(items) = &members[0].2.value else { panic!("array") };
         assert_eq!(items[1].value, Value::String("xA".into()));
         assert_eq!(items[0].offset, 7);
+    }
+
+    /// The word-at-a-time scan finds the first quote, backslash or control byte
+    /// wherever it sits, past bytes of every other value (UTF-8 lead and continuation
+    /// bytes included).
+    #[test]
+    fn string_stop_at_every_position() {
+        let naive = |b: &[u8]| b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20);
+        let fillers: Vec<u8> = (0x20..=0xFF).filter(|&c| c != b'"' && c != b'\\').collect();
+        for len in 0..40 {
+            for stop in [b'"', b'\\', 0x00, 0x1F, b'\n'] {
+                for at in 0..=len {
+                    let mut bytes: Vec<u8> = (0..len).map(|i| fillers[(i * 37 + at) % fillers.len()]).collect();
+                    if at < len {
+                        bytes[at] = stop;
+                    }
+                    assert_eq!(find_string_stop(&bytes), naive(&bytes), "{bytes:?}");
+                }
+            }
+        }
+        assert_eq!(find_string_stop(&[0xFF; 17]), None);
+        // Every byte value, stops included, in pseudo-random runs.
+        let mut x: u32 = 1;
+        for _ in 0..20_000 {
+            let len = (x % 40) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                    let b = (x >> 16) as u8;
+                    // Mostly ordinary bytes, so that the first stop lands anywhere.
+                    if b % 8 == 0 {
+                        b / 8
+                    } else {
+                        b | 0x20
+                    }
+                })
+                .collect();
+            assert_eq!(find_string_stop(&bytes), naive(&bytes), "{bytes:?}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::error::{ErrorKind, Location, ParseError};
 use super::json::{self, Node, Value};
 use super::model::*;
 use crate::condition::{Condition, Operator, ValueError};
+use crate::pattern::Glob;
 use crate::variable::ResourceMatcher;
 
 /// Options for [`parse_policy_with`].
@@ -146,22 +147,45 @@ fn check_size(text: &str, ty: PolicyType) -> Result<(), ParseError> {
 const SERVICE_BYTE: u8 = 1;
 /// Bytes an action's name may hold: the same and `_`.
 const NAME_BYTE: u8 = 2;
-/// [`SERVICE_BYTE`] and [`NAME_BYTE`] by byte value.
+/// Bytes of either part other than the wildcards `*` and `?`.
+const PLAIN_BYTE: u8 = 4;
+/// [`SERVICE_BYTE`], [`NAME_BYTE`] and [`PLAIN_BYTE`] by byte value.
 #[allow(clippy::indexing_slicing)] // Evaluated at compile time: an index out of bounds is a build error.
 const ACTION_BYTES: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut i = 0;
     while i < 256 {
         let c = i as u8;
-        if c.is_ascii_alphanumeric() || c == b'-' || c == b'*' || c == b'?' {
+        if c.is_ascii_alphanumeric() || c == b'-' {
+            table[i] = SERVICE_BYTE | NAME_BYTE | PLAIN_BYTE;
+        } else if c == b'*' || c == b'?' {
             table[i] = SERVICE_BYTE | NAME_BYTE;
         } else if c == b'_' {
-            table[i] = NAME_BYTE;
+            table[i] = NAME_BYTE | PLAIN_BYTE;
         }
         i += 1;
     }
     table
 };
+
+/// The classes every byte of `part` has in common ([`ACTION_BYTES`] and-ed together).
+fn common_class(part: &[u8]) -> u8 {
+    part.iter().fold(u8::MAX, |acc, &b| acc & ACTION_BYTES.get(usize::from(b)).copied().unwrap_or(0))
+}
+
+/// Reads `service:name` in one pass: `Some(has_wildcard)` when both parts are
+/// non-empty and hold only the bytes [`ACTION_BYTES`] allows them, `None` otherwise
+/// (including `*` alone and any text with a policy variable, which [`DocReader::action`]
+/// leaves to the full check).
+fn scan_action(bytes: &[u8]) -> Option<bool> {
+    let colon = bytes.iter().position(|&b| b == b':')?;
+    let (service, name) = (bytes.get(..colon)?, bytes.get(colon + 1..)?);
+    if service.is_empty() || name.is_empty() {
+        return None;
+    }
+    let (s, n) = (common_class(service), common_class(name));
+    (s & SERVICE_BYTE != 0 && n & NAME_BYTE != 0).then_some(s & n & PLAIN_BYTE == 0)
+}
 
 /// A step of the path to the value being read; kept unformatted (an index costs no
 /// allocation) until an error needs the JSON pointer.
@@ -343,6 +367,12 @@ impl DocReader<'_> {
 
     /// A string value, checking decoded characters (an escape can smuggle one in).
     fn string(&self, node: &Node<'_>, what: &str) -> Result<String, ParseError> {
+        self.str_of(node, what).map(str::to_string)
+    }
+
+    /// The text of a string value, checked as [`DocReader::string`] checks it, without
+    /// copying it.
+    fn str_of<'n>(&self, node: &'n Node<'_>, what: &str) -> Result<&'n str, ParseError> {
         match &node.value {
             Value::String(s) => {
                 if matches!(s, Cow::Owned(_)) || self.check_all_strings {
@@ -354,7 +384,7 @@ impl DocReader<'_> {
                         ));
                     }
                 }
-                Ok(s.to_string())
+                Ok(s)
             }
             other => Err(self.err(
                 ErrorKind::Shape,
@@ -364,36 +394,46 @@ impl DocReader<'_> {
         }
     }
 
-    /// A string or an array of strings (R1.7). `scalars` also accepts numbers and
-    /// booleans as their text (R1.8).
-    fn strings(&mut self, node: &Node<'_>, what: &str, scalars: bool) -> Result<Vec<(String, usize)>, ParseError> {
-        let one = |this: &Self, n: &Node<'_>| -> Result<String, ParseError> {
-            match &n.value {
-                Value::Number(t) if scalars => Ok(t.to_string()),
-                Value::Bool(b) if scalars => Ok(b.to_string()),
-                _ => this.string(n, what),
-            }
-        };
+    /// The text of one item of a string list: a string, or with `scalars` also a number
+    /// or a boolean as its text (R1.8).
+    fn scalar_of<'n>(&self, node: &'n Node<'_>, what: &str, scalars: bool) -> Result<&'n str, ParseError> {
         match &node.value {
-            Value::Array(items) => {
-                if items.is_empty() {
-                    return Err(self.err(
-                        ErrorKind::Shape,
-                        node.offset,
-                        format!("\"{what}\" must not be an empty array"),
-                    ));
-                }
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
-                    self.pointer.push(Seg::I(i));
-                    let s = one(self, item);
-                    self.pointer.pop();
-                    out.push((s?, item.offset));
-                }
-                Ok(out)
-            }
-            _ => Ok(vec![(one(self, node)?, node.offset)]),
+            Value::Number(t) if scalars => Ok(t),
+            Value::Bool(b) if scalars => Ok(if *b { "true" } else { "false" }),
+            _ => self.str_of(node, what),
         }
+    }
+
+    /// The items of a string or an array of strings (R1.7): the node itself or the
+    /// array's items, each checked by [`DocReader::scalar_of`] (the first bad one, with
+    /// its index on the pointer, is the error).
+    fn string_items<'n, 'a>(
+        &mut self,
+        node: &'n Node<'a>,
+        what: &str,
+        scalars: bool,
+    ) -> Result<&'n [Node<'a>], ParseError> {
+        let Value::Array(items) = &node.value else {
+            self.scalar_of(node, what, scalars)?;
+            return Ok(std::slice::from_ref(node));
+        };
+        if items.is_empty() {
+            return Err(self.err(ErrorKind::Shape, node.offset, format!("\"{what}\" must not be an empty array")));
+        }
+        for (i, item) in items.iter().enumerate() {
+            self.pointer.push(Seg::I(i));
+            let checked = self.scalar_of(item, what, scalars).map(drop);
+            self.pointer.pop();
+            checked?;
+        }
+        Ok(items)
+    }
+
+    /// A string or an array of strings (R1.7), with the offset of each. `scalars` also
+    /// accepts numbers and booleans as their text (R1.8).
+    fn strings(&mut self, node: &Node<'_>, what: &str, scalars: bool) -> Result<Vec<(String, usize)>, ParseError> {
+        let items = self.string_items(node, what, scalars)?;
+        items.iter().map(|item| Ok((self.scalar_of(item, what, scalars)?.to_string(), item.offset))).collect()
     }
 
     /// A statement: grammar rule `<statement> = { <sid_block?>, <principal_block?>,
@@ -549,10 +589,7 @@ impl DocReader<'_> {
     /// [<action_string>, ...])`: R1.7, each `service:name` with wildcards.
     fn action_block(&mut self, negated: bool, n: &Node<'_>) -> Result<ActionBlock, ParseError> {
         let key = if negated { "NotAction" } else { "Action" };
-        let patterns = self.each_string(n, key, |this, text, offset| {
-            this.check_action(&text, offset)?;
-            Ok(ActionPattern::new(text))
-        })?;
+        let patterns = self.each_string(n, key, |this, text, offset| this.action(text, offset))?;
         Ok(ActionBlock { negated, patterns })
     }
 
@@ -565,19 +602,21 @@ impl DocReader<'_> {
     }
 
     /// Each string of the element `key` (a string or an array of strings, R1.7), read
-    /// by `read` with the element and the string's index on the error pointer.
+    /// by `read` with the element and the string's index on the error pointer. Every
+    /// item is checked to be a string before the first is read.
     fn each_string<T>(
         &mut self,
         n: &Node<'_>,
         key: &'static str,
-        mut read: impl FnMut(&mut Self, String, usize) -> Result<T, ParseError>,
+        mut read: impl FnMut(&mut Self, &str, usize) -> Result<T, ParseError>,
     ) -> Result<Vec<T>, ParseError> {
         self.pointer.push(Seg::S(key));
-        let strings = self.strings(n, key, false)?;
-        let mut out = Vec::with_capacity(strings.len());
-        for (i, (text, offset)) in strings.into_iter().enumerate() {
+        let items = self.string_items(n, key, false)?;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
             self.pointer.push(Seg::I(i));
-            out.push(read(self, text, offset)?);
+            let text = self.str_of(item, key)?;
+            out.push(read(self, text, item.offset)?);
             self.pointer.pop();
         }
         self.pointer.pop();
@@ -704,6 +743,20 @@ impl DocReader<'_> {
         Ok(())
     }
 
+    /// One action pattern (R1.7, R2.1): `service:name` with wildcards, or `*`.
+    fn action(&self, text: &str, offset: usize) -> Result<ActionPattern, ParseError> {
+        // The common case in one pass: a well-formed `service:name`, compiled without a
+        // wildcard scan when it has none. Anything else takes the full check below.
+        match scan_action(text.as_bytes()) {
+            Some(false) => Ok(ActionPattern { glob: Glob::literal(text.to_string(), true) }),
+            Some(true) => Ok(ActionPattern::new(text.to_string())),
+            None => {
+                self.check_action(text, offset)?;
+                Ok(ActionPattern::new(text.to_string()))
+            }
+        }
+    }
+
     fn check_action(&self, text: &str, offset: usize) -> Result<(), ParseError> {
         if self.variables && crate::variable::has_variable(text) {
             return Err(self.err(
@@ -734,13 +787,13 @@ impl DocReader<'_> {
         }
     }
 
-    fn resource(&self, text: String, offset: usize) -> Result<ResourcePattern, ParseError> {
+    fn resource(&self, text: &str, offset: usize) -> Result<ResourcePattern, ParseError> {
         if text != "*" && !text.starts_with("arn:") {
             return Err(self.err(ErrorKind::Shape, offset, format!("resource \"{text}\" must be an ARN or \"*\"")));
         }
         let matcher =
-            ResourceMatcher::new(&text, self.variables).map_err(|e| self.err(ErrorKind::Variable, offset, e.0))?;
-        Ok(ResourcePattern { text, matcher })
+            ResourceMatcher::new(text, self.variables).map_err(|e| self.err(ErrorKind::Variable, offset, e.0))?;
+        Ok(ResourcePattern { text: text.to_string(), matcher })
     }
 
     fn principal(&mut self, node: &Node<'_>) -> Result<PrincipalSpec, ParseError> {
@@ -963,6 +1016,58 @@ mod tests {
         let allowed: String = ('\u{20}'..='\u{FF}').chain(['\t', '\n', '\r']).collect();
         assert!(check_characters(&allowed).is_ok());
         assert!(check_characters(&allowed.repeat(3)[1..]).is_ok());
+    }
+
+    /// The one-pass action scan accepts exactly what `check_action` accepts, except
+    /// `*` alone and text with a variable (left to the full check), and says whether a
+    /// wildcard occurs.
+    #[test]
+    fn action_scan_agrees_with_the_full_check() {
+        let reader = DocReader {
+            text: "",
+            ty: PolicyType::Identity,
+            pointer: Vec::new(),
+            variables: true,
+            seen_sids: Default::default(),
+            check_all_strings: false,
+        };
+        let texts = [
+            "s3:GetObject",
+            "s3:Get*",
+            "ec2:Describe?Vpcs",
+            "*:*",
+            "a:b",
+            "a-b:c_d",
+            "a_b:c",
+            "s3:",
+            ":x",
+            "s3",
+            "*",
+            "s3:a:b",
+            "s3:${aws:username}",
+            "s 3:x",
+            "s3:x y",
+            "s3:é",
+            "",
+            ":",
+            "iam:*",
+            "?:?",
+        ];
+        for text in texts {
+            let full = reader.check_action(text, 0).is_ok();
+            match scan_action(text.as_bytes()) {
+                Some(wild) => {
+                    assert!(full, "{text}");
+                    assert_eq!(wild, text.contains(['*', '?']), "{text}");
+                }
+                None => assert!(!full || text == "*", "{text}"),
+            }
+            let compiled = reader.action(text, 0);
+            assert_eq!(compiled.is_ok(), full, "{text}");
+            if let Ok(p) = compiled {
+                assert_eq!(p, ActionPattern::new(text.to_string()), "{text}");
+            }
+        }
     }
 
     #[test]
