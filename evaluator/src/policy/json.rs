@@ -36,6 +36,10 @@ pub enum Value<'a> {
     Array(Vec<Node<'a>>),
     /// An object; keys in source order with the offset of each key.
     Object(Vec<(std::borrow::Cow<'a, str>, usize, Node<'a>)>),
+    /// A non-empty array of strings without escapes, as each string's text and the
+    /// offset of its opening quote: a compact [`Value::Array`]. Only
+    /// [`parse_with_string_lists`] makes it, for the keys it is given.
+    Strings(Vec<(&'a str, usize)>),
 }
 
 impl Value<'_> {
@@ -46,7 +50,7 @@ impl Value<'_> {
             Value::Bool(_) => "boolean",
             Value::Number(_) => "number",
             Value::String(_) => "string",
-            Value::Array(_) => "array",
+            Value::Array(_) | Value::Strings(_) => "array",
             Value::Object(_) => "object",
         }
     }
@@ -54,7 +58,14 @@ impl Value<'_> {
 
 /// Parses `text` as one JSON value.
 pub fn parse(text: &str) -> Result<Node<'_>, ParseError> {
-    let mut reader = Reader { text, bytes: text.as_bytes(), pos: 0, pointer: Vec::new() };
+    parse_with_string_lists(text, &[])
+}
+
+/// Parses `text` as [`parse`] does (the same errors), except that an array of strings
+/// without escapes that is the value of a key in `keys` is read as [`Value::Strings`]
+/// (no node per item).
+pub fn parse_with_string_lists<'a>(text: &'a str, keys: &[&str]) -> Result<Node<'a>, ParseError> {
+    let mut reader = Reader { text, bytes: text.as_bytes(), pos: 0, pointer: Vec::new(), string_lists: keys };
     reader.skip_ws();
     let node = reader.value(0)?;
     reader.skip_ws();
@@ -64,12 +75,14 @@ pub fn parse(text: &str) -> Result<Node<'_>, ParseError> {
     Ok(node)
 }
 
-struct Reader<'a> {
+struct Reader<'a, 'k> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
     /// The path to the value being read, formatted only for an error.
     pointer: Vec<PathPart<'a>>,
+    /// The keys whose string arrays are read as [`Value::Strings`].
+    string_lists: &'k [&'k str],
 }
 
 /// One step of the path to the value being read: kept unformatted (an index, or a key
@@ -80,7 +93,7 @@ enum PathPart<'a> {
     Key(std::borrow::Cow<'a, str>),
 }
 
-impl<'a> Reader<'a> {
+impl<'a> Reader<'a, '_> {
     fn error(&self, offset: usize, message: String) -> ParseError {
         ParseError::new(ErrorKind::Json, Location::at(self.text, offset, self.pointer_text()), message)
     }
@@ -298,6 +311,12 @@ impl<'a> Reader<'a> {
             self.pos += 1;
             return Ok(Value::Array(items));
         }
+        let listed = matches!(self.pointer.last(), Some(PathPart::Key(k)) if self.string_lists.contains(&k.as_ref()));
+        if listed {
+            if let Some(strings) = self.plain_strings() {
+                return Ok(Value::Strings(strings));
+            }
+        }
         loop {
             self.skip_ws();
             self.pointer.push(PathPart::Index(items.len()));
@@ -313,6 +332,45 @@ impl<'a> Reader<'a> {
                 }
                 _ => {
                     return Err(self.error(self.pos, format!("expected ',' or ']' but found {}", self.describe_here())))
+                }
+            }
+        }
+    }
+
+    /// Reads the rest of an array, from its first item, when every item is a string
+    /// without escapes; otherwise leaves the position where it was and gives `None`,
+    /// so that the array is read item by item (and any error found as usual).
+    fn plain_strings(&mut self) -> Option<Vec<(&'a str, usize)>> {
+        let first = self.pos;
+        let mut out = Vec::new();
+        loop {
+            let open = self.pos;
+            let end = match self.peek() {
+                Some(b'"') => self.bytes.get(open + 1..).and_then(find_string_stop).map(|i| open + 1 + i),
+                _ => None,
+            };
+            let Some((end, text)) = end.and_then(|e| {
+                let closed = self.bytes.get(e) == Some(&b'"');
+                closed.then(|| self.text.get(open + 1..e).map(|t| (e, t))).flatten()
+            }) else {
+                self.pos = first;
+                return None;
+            };
+            out.push((text, open));
+            self.pos = end + 1;
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    return Some(out);
+                }
+                _ => {
+                    self.pos = first;
+                    return None;
                 }
             }
         }
@@ -503,6 +561,57 @@ mod tests {
                 .collect();
             assert_eq!(find_string_stop(&bytes), naive(&bytes), "{bytes:?}");
         }
+    }
+
+    /// The tree with every [`Value::Strings`] written out as the [`Value::Array`] of
+    /// string nodes it stands for.
+    fn expand(node: Node<'_>) -> Node<'_> {
+        let value = match node.value {
+            Value::Strings(items) => Value::Array(
+                items.into_iter().map(|(t, offset)| Node { offset, value: Value::String(t.into()) }).collect(),
+            ),
+            Value::Array(items) => Value::Array(items.into_iter().map(expand).collect()),
+            Value::Object(members) => Value::Object(members.into_iter().map(|(k, o, v)| (k, o, expand(v))).collect()),
+            other => other,
+        };
+        Node { value, ..node }
+    }
+
+    /// Reading string lists compactly changes neither the tree (written out) nor any
+    /// error, whatever the list holds.
+    #[test]
+    fn string_lists_read_as_the_plain_tree() {
+        let lists = [
+            r#"["a", "b:c*", ""]"#,
+            r#"[ "a" ,"b" ]"#,
+            r#"["a", 1]"#,
+            r#"["a", "b\u0041"]"#,
+            r#"["a", ["b"]]"#,
+            r#"["a" "b"]"#,
+            r#"["a",]"#,
+            r#"["a", "b"#,
+            "[\"a\", \"b\u{1}\"]",
+            r#"["a", "b"}"#,
+            r#"[]"#,
+            r#"[1, "a"]"#,
+            r#""a""#,
+            r#"["é", "\\"]"#,
+        ];
+        for list in lists {
+            for text in [format!(r#"{{"Action": {list}}}"#), format!(r#"{{"x": {{"Action": {list}, "y": {list}}}}}"#)] {
+                let plain = parse(&text);
+                let compact = parse_with_string_lists(&text, &["Action"]);
+                match (plain, compact) {
+                    (Ok(p), Ok(c)) => assert_eq!(expand(c), p, "{text}"),
+                    (p, c) => assert_eq!(c.map(expand), p, "{text}"),
+                }
+            }
+        }
+        let Value::Object(members) = parse_with_string_lists(r#"{"Action": ["a", "b"]}"#, &["Action"]).unwrap().value
+        else {
+            panic!("object")
+        };
+        assert_eq!(members[0].2.value, Value::Strings(vec![("a", 12), ("b", 17)]));
     }
 
     #[test]
