@@ -543,22 +543,10 @@ mod tests {
             }
         }
         assert_eq!(find_string_stop(&[0xFF; 17]), None);
-        // Every byte value, stops included, in pseudo-random runs.
-        let mut x: u32 = 1;
-        for _ in 0..20_000 {
-            let len = (x % 40) as usize;
-            let bytes: Vec<u8> = (0..len)
-                .map(|_| {
-                    x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                    let b = (x >> 16) as u8;
-                    // Mostly ordinary bytes, so that the first stop lands anywhere.
-                    if b % 8 == 0 {
-                        b / 8
-                    } else {
-                        b | 0x20
-                    }
-                })
-                .collect();
+        // Every byte value, stops included, in pseudo-random runs; mostly ordinary bytes,
+        // so that the first stop lands anywhere.
+        let pick = |r: usize| if r % 8 == 0 { (r / 8) as u8 % 0x20 } else { r as u8 | 0x20 };
+        for bytes in crate::policy::pseudo_random_runs(20_000, 40, pick) {
             assert_eq!(find_string_stop(&bytes), naive(&bytes), "{bytes:?}");
         }
     }

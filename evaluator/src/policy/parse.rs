@@ -1110,22 +1110,10 @@ mod tests {
     #[test]
     fn common_class_agrees_with_the_table() {
         let by_table = |b: &[u8]| b.iter().fold(u8::MAX, |acc, &c| acc & ACTION_BYTES[usize::from(c)]);
-        let mut x: u32 = 7;
         let alphabet: Vec<u8> = (b'a'..=b'z').chain(b'A'..=b'Z').chain(b'0'..=b'9').chain(*b"-_*?").collect();
-        for _ in 0..20_000 {
-            let len = (x % 30) as usize;
-            let bytes: Vec<u8> = (0..len)
-                .map(|_| {
-                    x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                    let r = (x >> 16) as usize;
-                    // Mostly action bytes; now and then any byte at all.
-                    if r % 16 == 0 {
-                        (r >> 4) as u8
-                    } else {
-                        alphabet[r % alphabet.len()]
-                    }
-                })
-                .collect();
+        // Mostly action bytes; now and then any byte at all.
+        let pick = |r: usize| if r % 16 == 0 { (r >> 4) as u8 } else { alphabet[r % alphabet.len()] };
+        for bytes in crate::policy::pseudo_random_runs(20_000, 30, pick) {
             assert_eq!(common_class(&bytes), by_table(&bytes), "{bytes:?}");
         }
         for b in 0..=255u8 {
