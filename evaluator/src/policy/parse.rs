@@ -100,17 +100,10 @@ fn check_characters(text: &str) -> Result<(), ParseError> {
     let bytes = text.as_bytes();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        // Fast path: eight bytes at a time while all of them are 0x20..=0x7F (no byte has
-        // its high bit set, and none is below 0x20: "hasless(x, 0x20)" of Bit Twiddling
-        // Hacks, exact for bytes below 0x80).
-        if let Some(word) = bytes.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
-            const HIGH: u64 = 0x8080_8080_8080_8080;
-            const SPACE: u64 = 0x2020_2020_2020_2020;
-            let w = u64::from_le_bytes(word);
-            if w & HIGH == 0 && w.wrapping_sub(SPACE) & !w & HIGH == 0 {
-                i += 8;
-                continue;
-            }
+        // Fast path: eight bytes at a time while all of them are ASCII and allowed.
+        if bytes.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()).is_some_and(allowed_ascii_word) {
+            i += 8;
+            continue;
         }
         let ok = match b {
             b'\t' | b'\n' | b'\r' | 0x20..=0x7F => 1,
@@ -128,6 +121,26 @@ fn check_characters(text: &str) -> Result<(), ParseError> {
         i += ok;
     }
     Ok(())
+}
+
+/// True when each of the eight bytes is TAB, LF, CR or 0x20 to 0x7F (the one-byte
+/// characters R1.10 allows), tested a word at a time.
+fn allowed_ascii_word(word: [u8; 8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let w = u64::from_le_bytes(word);
+    if w & HIGH != 0 {
+        return false;
+    }
+    // Every byte is below 0x80 from here on, so no sum below carries into the next byte:
+    // `x + 0x60` has its high bit set exactly when `x >= 0x20`, and `x + 0x7F` exactly
+    // when `x != 0`.
+    let printable = w.wrapping_add(ONES * 0x60) & HIGH;
+    if printable == HIGH {
+        return true;
+    }
+    let is = |c: u8| !(w ^ (ONES * u64::from(c))).wrapping_add(ONES * 0x7F) & HIGH;
+    printable | is(b'\t') | is(b'\n') | is(b'\r') == HIGH
 }
 
 fn check_size(text: &str, ty: PolicyType) -> Result<(), ParseError> {
@@ -1047,6 +1060,24 @@ mod tests {
                 text.insert(at, bad);
                 let err = check_characters(&text).unwrap_err();
                 assert_eq!((err.kind, err.location.offset), (ErrorKind::Characters, at), "{bad:?} at {at}");
+            }
+        }
+        // Line breaks and two-byte characters (which end the fast path) just before it.
+        for bad in ['\u{1}', '\u{100}'] {
+            for at in 0..40 {
+                let mut text: String = "ab\n\té cd\r\n".repeat(4);
+                let at = text.char_indices().nth(at).map(|(i, _)| i).unwrap_or(text.len());
+                text.insert(at, bad);
+                let err = check_characters(&text).unwrap_err();
+                assert_eq!(err.location.offset, at, "{bad:?} at {at} in {text:?}");
+            }
+        }
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut word = *b"ab\tc d\ne";
+                word[at] = b;
+                let one_byte_allowed = matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7F);
+                assert_eq!(allowed_ascii_word(word), one_byte_allowed, "{b:#x} at {at}");
             }
         }
         let allowed: String = ('\u{20}'..='\u{FF}').chain(['\t', '\n', '\r']).collect();
