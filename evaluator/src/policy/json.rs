@@ -439,8 +439,8 @@ impl<'a> Reader<'a, '_> {
 }
 
 /// The index of the first byte of `bytes` that ends the plain run of a JSON string: a
-/// quote, a backslash or a control byte (below 0x20). Tests eight bytes at a time: a
-/// word is looked at byte by byte only when one of its bytes may be such a byte.
+/// quote, a backslash or a control byte (below 0x20). Tests eight bytes at a time, and
+/// the bytes after the last whole word one by one.
 fn find_string_stop(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
