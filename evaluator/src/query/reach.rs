@@ -136,19 +136,57 @@ struct Directory<'a> {
     all: Vec<usize>,
     /// Principals with an identity policy that can allow sts:AssumeRole.
     capable: Vec<bool>,
+    /// Each principal's identity policies that can allow sts:AssumeRole on some
+    /// role, by number in `policies`.
+    assume_policies: Vec<Vec<usize>>,
+    /// Every identity policy that can allow sts:AssumeRole on some role.
+    policies: Vec<&'a Policy>,
+}
+
+/// For one role: can each identity policy (by its number in
+/// [`Directory::policies`]) allow sts:AssumeRole on it, for some condition values?
+/// Decided once per policy and role, when first needed.
+struct MayAssume<'p> {
+    arn: &'p str,
+    /// 0 not yet decided, 1 no, 2 yes.
+    row: Vec<u8>,
+}
+
+impl MayAssume<'_> {
+    fn check(&mut self, policies: &[&Policy], id: usize) -> bool {
+        match self.row.get(id).copied() {
+            Some(1) | None => false,
+            Some(2) => true,
+            Some(_) => {
+                let may = policies.get(id).is_some_and(|p| {
+                    p.statements
+                        .iter()
+                        .any(|s| s.effect == Effect::Allow && statement_maybe(s, ASSUME_ROLE, Some(self.arn)))
+                });
+                if let Some(slot) = self.row.get_mut(id) {
+                    *slot = if may { 2 } else { 1 };
+                }
+                may
+            }
+        }
+    }
 }
 
 impl<'a> Directory<'a> {
-    fn new(world: &World, everyone: &'a [Who]) -> Directory<'a> {
+    fn new(world: &'a World, everyone: &'a [Who]) -> Directory<'a> {
         let mut users = HashMap::new();
         let mut roles = HashMap::new();
         let mut by_account: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut memo: HashMap<usize, bool> = HashMap::new();
+        // Per policy address: its number in `policies` when it can allow sts:AssumeRole.
+        let mut memo: HashMap<usize, Option<usize>> = HashMap::new();
+        let mut policies: Vec<&Policy> = Vec::new();
         let mut capable = Vec::with_capacity(everyone.len());
+        let mut assume_policies = Vec::with_capacity(everyone.len());
         for (i, who) in everyone.iter().enumerate() {
             let arn = who.arn();
             let Some([_, _, _, _, account, resource]) = arn_components(arn) else {
                 capable.push(false);
+                assume_policies.push(Vec::new());
                 continue;
             };
             match who {
@@ -162,13 +200,30 @@ impl<'a> Directory<'a> {
                 Who::Root(_) => {}
             }
             by_account.entry(account.to_string()).or_default().push(i);
-            capable.push(identity_refs(world, who).into_iter().any(|p| {
-                *memo.entry(std::ptr::from_ref(p).addr()).or_insert_with(|| {
-                    p.statements.iter().any(|s| s.effect == Effect::Allow && statement_maybe(s, ASSUME_ROLE, None))
-                })
-            }));
+            let mut ids: Vec<usize> = Vec::new();
+            for p in identity_refs(world, who.entity()) {
+                let id = *memo.entry(std::ptr::from_ref(p).addr()).or_insert_with(|| {
+                    let may =
+                        p.statements.iter().any(|s| s.effect == Effect::Allow && statement_maybe(s, ASSUME_ROLE, None));
+                    may.then(|| {
+                        policies.push(p);
+                        policies.len() - 1
+                    })
+                });
+                ids.extend(id);
+            }
+            capable.push(!ids.is_empty());
+            assume_policies.push(ids);
         }
-        Directory { everyone, users, roles, by_account, all: (0..everyone.len()).collect(), capable }
+        let all = (0..everyone.len()).collect();
+        Directory { everyone, users, roles, by_account, all, capable, assume_policies, policies }
+    }
+
+    /// Can principal `i`'s identity policies allow sts:AssumeRole on the role of
+    /// `memo` (for some condition values)? Needed where the trust policy names only
+    /// the account (R7.6) or the caller is in another account (R8.1).
+    fn may_assume(&self, i: usize, memo: &mut MayAssume<'_>) -> bool {
+        self.assume_policies.get(i).is_some_and(|ids| ids.iter().any(|&id| memo.check(&self.policies, id)))
     }
 
     fn capable_in(&self, account: &str, out: &mut BTreeSet<usize>) {
@@ -179,44 +234,50 @@ impl<'a> Directory<'a> {
         }
     }
 
-    /// Every principal the trust policy's Allow statements can name.
-    fn candidates(&self, trust: &Policy) -> BTreeSet<usize> {
-        let mut out = BTreeSet::new();
+    /// Every principal the trust policy's Allow statements can name: those named
+    /// themselves (or by `*`), and those named only through their account, who also
+    /// need an identity policy that can allow sts:AssumeRole on the role.
+    fn candidates(&self, trust: &Policy) -> (BTreeSet<usize>, BTreeSet<usize>) {
+        let mut direct = BTreeSet::new();
+        let mut by_account = BTreeSet::new();
         for s in trust.statements.iter().filter(|s| s.effect == Effect::Allow && statement_maybe(s, ASSUME_ROLE, None))
         {
             let Some(block) = &s.principal else { continue };
             if block.negated {
                 // NotPrincipal in an Allow names the others by their account only.
-                out.extend(self.all.iter().copied().filter(|&i| self.capable.get(i).copied().unwrap_or(false)));
+                by_account.extend(self.all.iter().copied().filter(|&i| self.capable.get(i).copied().unwrap_or(false)));
                 continue;
             }
             let entries = match &block.spec {
                 PrincipalSpec::Any => {
-                    out.extend(self.all.iter().copied());
+                    direct.extend(self.all.iter().copied());
                     continue;
                 }
                 PrincipalSpec::Map(entries) => entries,
             };
             for id in entries.iter().filter(|(k, _)| *k == PrincipalKind::Aws).flat_map(|(_, ids)| ids) {
-                self.named(id, &mut out);
+                self.named(id, &mut direct, &mut by_account);
             }
         }
-        out.retain(|&i| matches!(self.everyone.get(i), Some(Who::User(_) | Who::Role(_))));
-        out
+        let person = |i: &usize| matches!(self.everyone.get(*i), Some(Who::User(_) | Who::Role(_)));
+        direct.retain(person);
+        by_account.retain(|i| person(i) && !direct.contains(i));
+        (direct, by_account)
     }
 
-    fn named(&self, id: &str, out: &mut BTreeSet<usize>) {
+    fn named(&self, id: &str, direct: &mut BTreeSet<usize>, by_account: &mut BTreeSet<usize>) {
+        let out = direct;
         if id == "*" {
             out.extend(self.all.iter().copied());
             return;
         }
         if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
-            self.capable_in(id, out);
+            self.capable_in(id, by_account);
             return;
         }
         let Some([_, _, service, _, account, resource]) = arn_components(id) else { return };
         match service {
-            "iam" if resource == "root" => self.capable_in(account, out),
+            "iam" if resource == "root" => self.capable_in(account, by_account),
             "iam" => {
                 if let Some(&i) = self.users.get(id) {
                     out.insert(i);
@@ -371,7 +432,12 @@ fn graph(world: &World, from: Option<&str>, progress: &mut dyn FnMut(usize, usiz
         let account = arn_components(arn).map(|[_, _, _, _, a, _]| a.to_string()).unwrap_or_default();
         let t = targets.len();
         if let Some(trust) = &role.trust_policy {
-            for c in directory.candidates(trust) {
+            let (direct, by_account) = directory.candidates(trust);
+            let mut memo = MayAssume { arn, row: vec![0; directory.policies.len()] };
+            let by_account = by_account.into_iter().filter(|&c| directory.may_assume(c, &mut memo));
+            let mut all: Vec<usize> = direct.into_iter().chain(by_account).collect();
+            all.sort_unstable();
+            for c in all {
                 by_caller.entry(c).or_default().push(t);
             }
         }
