@@ -562,18 +562,38 @@ fn print_summary(world: &World, graph: &query::Reach, closure: &query::Closure, 
                 })
                 .collect();
             let components: Vec<Value> = closure
-                .components()
+                .component_members()
                 .enumerate()
                 .map(|(id, (members, cyclic))| {
                     json!({ "id": id, "members": members, "cyclic": cyclic, "reaches": closure.reached_components(id) })
                 })
                 .collect();
+            // Each distinct set of hop conditions once; an edge names it by position.
+            let mut conditions: Vec<Value> = Vec::new();
+            let mut seen: BTreeMap<String, usize> = BTreeMap::new();
             let edges: Vec<Value> = edges
                 .map(|e| {
-                    json!({ "from": e.from, "to": e.to, "verdict": e.verdict.name(), "dependsOn": unknowns_json(&e.verdict) })
+                    let node = |arn: &str| closure.index_of(arn).map_or(Value::Null, Value::from);
+                    let depends = match unknowns_json(&e.verdict) {
+                        Value::Null => Value::Null,
+                        u => {
+                            let key = u.to_string();
+                            let next = conditions.len();
+                            let i = *seen.entry(key).or_insert(next);
+                            if i == next {
+                                conditions.push(u);
+                            }
+                            Value::from(i)
+                        }
+                    };
+                    json!([node(&e.from), node(&e.to), depends])
                 })
                 .collect();
-            println!("{}", json!({ "principals": principals, "components": components, "edges": edges }));
+            println!(
+                "{}",
+                json!({ "principals": principals, "nodes": closure.nodes(), "components": components,
+                        "conditions": conditions, "edges": edges })
+            );
         }
         Format::Text => {
             let w = rows.iter().map(|(w, _, _)| w.arn().len()).max().unwrap_or(9).max(9);

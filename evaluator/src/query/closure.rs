@@ -97,6 +97,18 @@ impl Closure {
         &self.nodes
     }
 
+    /// The position of a node in [`Closure::nodes`].
+    pub fn index_of(&self, arn: &str) -> Option<usize> {
+        self.index.get(arn).copied()
+    }
+
+    /// The members of each component (over every edge), by position in
+    /// [`Closure::nodes`], and whether it is cyclic. Numbered sinks first.
+    pub fn component_members(&self) -> impl Iterator<Item = (&[usize], bool)> + '_ {
+        let c = &self.any.components;
+        c.members.iter().zip(&c.cyclic).map(|(m, &cyclic)| (m.as_slice(), cyclic))
+    }
+
     /// The component (over every edge) of a node.
     pub fn component_of(&self, arn: &str) -> Option<usize> {
         self.index.get(arn).and_then(|&i| self.any.components.of.get(i)).copied()

@@ -155,13 +155,14 @@ pub fn principals(world: &World) -> Vec<Who> {
 /// roles and customer managed policies, and of its organization), sorted.
 pub fn roots(world: &World) -> Vec<Who> {
     let arns = world.users.keys().chain(world.groups.keys()).chain(world.roles.keys()).chain(world.policies.keys());
-    let mut accounts: std::collections::BTreeSet<String> = arns
-        .filter_map(|a| crate::pattern::arn_components(a).map(|[_, _, _, _, account, _]| account.to_string()))
+    // The account is the fifth field of an ARN.
+    let mut accounts: std::collections::BTreeSet<&str> = arns
+        .filter_map(|a| a.split(':').nth(4))
         .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
         .collect();
     if let Some(org) = &world.organization {
-        accounts.extend(org.accounts.keys().cloned());
-        accounts.extend(org.management_account.iter().cloned());
+        accounts.extend(org.accounts.keys().map(String::as_str));
+        accounts.extend(org.management_account.as_deref());
     }
     accounts.into_iter().map(|a| Who::Root(format!("arn:aws:iam::{a}:root"))).collect()
 }

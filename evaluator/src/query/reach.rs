@@ -14,12 +14,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use crate::context::{Context, ContextValue};
 use crate::evaluate::{evaluate, PolicySet};
 use crate::pattern::arn_components;
-use crate::policy::{Effect, Policy, PrincipalKind, PrincipalSpec};
+use crate::policy::{Effect, Policy, PrincipalKind, PrincipalSpec, Statement};
 use crate::principal::Principal;
 use crate::request::Request;
 use crate::world::World;
 
-use super::unknown::{bound_policy, bound_set, statement_maybe, Bound, Knowledge, Unknowns};
+use super::unknown::{
+    bound_policy, bound_set, conditional_statements, policy_unknowns, statement_maybe, statements_unknowns, Bound,
+    Knowledge, Unknowns,
+};
 use super::{identity_refs, principals, QueryError, Verdict, Who, SESSION_NAME};
 
 const ASSUME_ROLE: &str = "sts:AssumeRole";
@@ -132,6 +135,8 @@ struct Directory<'a> {
     everyone: &'a [Who],
     users: HashMap<&'a str, usize>,
     roles: HashMap<(String, String), usize>,
+    /// By account, its principals with an identity policy that can allow
+    /// sts:AssumeRole, ascending.
     by_account: HashMap<String, Vec<usize>>,
     all: Vec<usize>,
     /// Principals with an identity policy that can allow sts:AssumeRole.
@@ -139,8 +144,9 @@ struct Directory<'a> {
     /// Each principal's identity policies that can allow sts:AssumeRole on some
     /// role, by number in `policies`.
     assume_policies: Vec<Vec<usize>>,
-    /// Every identity policy that can allow sts:AssumeRole on some role.
-    policies: Vec<&'a Policy>,
+    /// The Allow statements that can match sts:AssumeRole on some role, of every
+    /// identity policy that has one.
+    policies: Vec<Vec<&'a Statement>>,
 }
 
 /// For one role: can each identity policy (by its number in
@@ -153,15 +159,13 @@ struct MayAssume<'p> {
 }
 
 impl MayAssume<'_> {
-    fn check(&mut self, policies: &[&Policy], id: usize) -> bool {
+    fn check(&mut self, policies: &[Vec<&Statement>], id: usize) -> bool {
         match self.row.get(id).copied() {
             Some(1) | None => false,
             Some(2) => true,
             Some(_) => {
-                let may = policies.get(id).is_some_and(|p| {
-                    p.statements
-                        .iter()
-                        .any(|s| s.effect == Effect::Allow && statement_maybe(s, ASSUME_ROLE, Some(self.arn)))
+                let may = policies.get(id).is_some_and(|statements| {
+                    statements.iter().any(|s| statement_maybe(s, ASSUME_ROLE, Some(self.arn)))
                 });
                 if let Some(slot) = self.row.get_mut(id) {
                     *slot = if may { 2 } else { 1 };
@@ -179,7 +183,7 @@ impl<'a> Directory<'a> {
         let mut by_account: HashMap<String, Vec<usize>> = HashMap::new();
         // Per policy address: its number in `policies` when it can allow sts:AssumeRole.
         let mut memo: HashMap<usize, Option<usize>> = HashMap::new();
-        let mut policies: Vec<&Policy> = Vec::new();
+        let mut policies: Vec<Vec<&Statement>> = Vec::new();
         let mut capable = Vec::with_capacity(everyone.len());
         let mut assume_policies = Vec::with_capacity(everyone.len());
         for (i, who) in everyone.iter().enumerate() {
@@ -199,18 +203,24 @@ impl<'a> Directory<'a> {
                 }
                 Who::Root(_) => {}
             }
-            by_account.entry(account.to_string()).or_default().push(i);
+
             let mut ids: Vec<usize> = Vec::new();
             for p in identity_refs(world, who.entity()) {
                 let id = *memo.entry(std::ptr::from_ref(p).addr()).or_insert_with(|| {
-                    let may =
-                        p.statements.iter().any(|s| s.effect == Effect::Allow && statement_maybe(s, ASSUME_ROLE, None));
-                    may.then(|| {
-                        policies.push(p);
+                    let assume: Vec<&Statement> = p
+                        .statements
+                        .iter()
+                        .filter(|s| s.effect == Effect::Allow && statement_maybe(s, ASSUME_ROLE, None))
+                        .collect();
+                    (!assume.is_empty()).then(|| {
+                        policies.push(assume);
                         policies.len() - 1
                     })
                 });
                 ids.extend(id);
+            }
+            if !ids.is_empty() {
+                by_account.entry(account.to_string()).or_default().push(i);
             }
             capable.push(!ids.is_empty());
             assume_policies.push(ids);
@@ -226,20 +236,16 @@ impl<'a> Directory<'a> {
         self.assume_policies.get(i).is_some_and(|ids| ids.iter().any(|&id| memo.check(&self.policies, id)))
     }
 
-    fn capable_in(&self, account: &str, out: &mut BTreeSet<usize>) {
-        for &i in self.by_account.get(account).into_iter().flatten() {
-            if self.capable.get(i).copied().unwrap_or(false) {
-                out.insert(i);
-            }
-        }
+    fn capable_in(&self, account: &str, out: &mut Vec<usize>) {
+        out.extend(self.by_account.get(account).into_iter().flatten());
     }
 
     /// Every principal the trust policy's Allow statements can name: those named
     /// themselves (or by `*`), and those named only through their account, who also
     /// need an identity policy that can allow sts:AssumeRole on the role.
-    fn candidates(&self, trust: &Policy) -> (BTreeSet<usize>, BTreeSet<usize>) {
+    fn candidates(&self, trust: &Policy) -> (BTreeSet<usize>, Vec<usize>) {
         let mut direct = BTreeSet::new();
-        let mut by_account = BTreeSet::new();
+        let mut by_account = Vec::new();
         for s in trust.statements.iter().filter(|s| s.effect == Effect::Allow && statement_maybe(s, ASSUME_ROLE, None))
         {
             let Some(block) = &s.principal else { continue };
@@ -261,11 +267,13 @@ impl<'a> Directory<'a> {
         }
         let person = |i: &usize| matches!(self.everyone.get(*i), Some(Who::User(_) | Who::Role(_)));
         direct.retain(person);
+        by_account.sort_unstable();
+        by_account.dedup();
         by_account.retain(|i| person(i) && !direct.contains(i));
         (direct, by_account)
     }
 
-    fn named(&self, id: &str, direct: &mut BTreeSet<usize>, by_account: &mut BTreeSet<usize>) {
+    fn named(&self, id: &str, direct: &mut BTreeSet<usize>, by_account: &mut Vec<usize>) {
         let out = direct;
         if id == "*" {
             out.extend(self.all.iter().copied());
@@ -363,7 +371,9 @@ fn edges_from(world: &World, who: &Who, targets: &mut [Target<'_>], roles: &[usi
     let mut out = Vec::new();
     // One policy set per account of the roles (RCPs follow the role's account), with
     // whether bounding changed it.
-    let mut sets: HashMap<String, (PolicySet, PolicySet, PolicySet, bool)> = HashMap::new();
+    // Per account: the caller's statements that read unknown keys, both bounds of
+    // its set, and whether bounding changed it.
+    let mut sets: HashMap<String, (Vec<Statement>, PolicySet, PolicySet, bool)> = HashMap::new();
     let mut previous: Option<(Request, &BTreeMap<String, String>)> = None;
     for &r in roles {
         let Some(target) = targets.get_mut(r) else { continue };
@@ -376,9 +386,12 @@ fn edges_from(world: &World, who: &Who, targets: &mut [Target<'_>], roles: &[usi
             let found = bound_set(&mut optimistic, &k, Bound::Optimistic, ASSUME_ROLE, None);
             let mut pessimistic = set.clone();
             bound_set(&mut pessimistic, &k, Bound::Pessimistic, ASSUME_ROLE, None);
-            sets.insert(target.account.clone(), (set, optimistic, pessimistic, !found.is_empty()));
+            let conditional = conditional_statements(&set, &k, ASSUME_ROLE);
+            sets.insert(target.account.clone(), (conditional, optimistic, pessimistic, !found.is_empty()));
         }
-        let Some((plain, optimistic, pessimistic, caller_bounded)) = sets.get_mut(&target.account) else { continue };
+        let Some((conditional, optimistic, pessimistic, caller_bounded)) = sets.get_mut(&target.account) else {
+            continue;
+        };
         let request = assume_request(world, &principal, &base, target, previous.take());
         let allowed = decide(&request, optimistic, &mut target.optimistic);
         let tags = target.tags;
@@ -392,10 +405,10 @@ fn edges_from(world: &World, who: &Who, targets: &mut [Target<'_>], roles: &[usi
             Verdict::Yes
         } else {
             // Which unknowns this edge depends on: the statements that can match.
-            let mut with_trust = plain.clone();
-            with_trust.resource_policy = target.trust.cloned();
-            with_trust.resource_is_trust = true;
-            let found: Unknowns = bound_set(&mut with_trust, &k, Bound::Optimistic, ASSUME_ROLE, Some(target.arn));
+            let mut found: Unknowns = statements_unknowns(conditional, &k, ASSUME_ROLE, Some(target.arn));
+            if let Some(trust) = target.trust {
+                policy_unknowns(trust, &k, ASSUME_ROLE, Some(target.arn), &mut found);
+            }
             Verdict::If(found)
         };
         out.push(Edge { from: who.arn().to_string(), to: target.arn.to_string(), verdict });

@@ -20,7 +20,9 @@ use crate::principal::{Principal, PrincipalMatch};
 use crate::request::Request;
 use crate::world::World;
 
-use super::unknown::{bound_policy, bound_set, depends_on_principal, statement_maybe, Bound, Knowledge, Unknowns};
+use super::unknown::{
+    bound_policy, bound_set, depends_on_principal, may_read_unknown, statement_maybe, Bound, Knowledge, Unknowns,
+};
 use super::{boundary_ref, identity_refs, user_id, Entity, QueryError, Question, Verdict, Who};
 use crate::context::ContextValue;
 
@@ -93,8 +95,14 @@ fn prepare_policy(p: &Policy, k: &Knowledge, q: &Question) -> Prepared {
     }
     let per_principal = relevant.iter().any(|s| depends_on_principal(s, k));
     let mut unknowns = Unknowns::default();
-    let optimistic = bound_policy(p, k, Bound::Optimistic, &q.action, resource, &mut unknowns);
-    let pessimistic = bound_policy(p, k, Bound::Pessimistic, &q.action, resource, &mut Unknowns::default());
+    if !relevant.iter().any(|s| may_read_unknown(s, k)) {
+        return Prepared { relevant: true, per_principal, bounded: [None, None], shared: [None, None], unknowns };
+    }
+    // Only statements that can apply matter to what the policy adds: the bounds are
+    // built from those alone.
+    let only = Policy { version: p.version, id: None, statements: relevant.into_iter().cloned().collect() };
+    let optimistic = bound_policy(&only, k, Bound::Optimistic, &q.action, resource, &mut unknowns);
+    let pessimistic = bound_policy(&only, k, Bound::Pessimistic, &q.action, resource, &mut Unknowns::default());
     Prepared { relevant: true, per_principal, bounded: [optimistic, pessimistic], shared: [None, None], unknowns }
 }
 
