@@ -7,8 +7,12 @@
 #
 #   SHARD              k/n: run only shard k of n (round-robin over all mutants)
 #   --corpus           the corpus test alone (cargo test -p iam-conformance --test corpus)
-#   --suite            the whole test suite (cargo test --workspace)
-#                      (default: both, one after the other)
+#   --suite            the whole test suite (cargo test --workspace); after a corpus
+#                      run in the same --out, only the mutants the corpus missed are
+#                      tested again (the rest are caught by the suite too, since the
+#                      corpus test is part of it) (default: both, one after the other)
+#   --iterate          test again only what the previous run in --out did not catch
+#                      (cargo mutants --iterate); the score counts both runs
 #   --file GLOB        mutate only files matching GLOB (repeatable), e.g.
 #                      --file evaluator/src/pattern.rs
 #   --re REGEX         only mutants whose name matches REGEX (cargo mutants --re)
@@ -32,6 +36,7 @@ res=()
 out=target/mutants
 shard=""
 in_place=0
+iterate=0
 list=0
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -41,8 +46,9 @@ while [ $# -gt 0 ]; do
         --re) res+=(--re "$2"); shift ;;
         --out) out="$2"; shift ;;
         --in-place) in_place=1 ;;
+        --iterate) iterate=1 ;;
         --list) list=1 ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
         */*) shard="$1" ;;
         *) echo "mutants.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
@@ -55,7 +61,11 @@ if ! cargo mutants --version >/dev/null 2>&1; then
     cargo install --locked cargo-mutants
 fi
 
-common=(--package iam-evaluator --no-shuffle --colors never)
+# --cap-lints: a mutant that only trips a lint (an unused variable) is still a program
+# to test, not an unviable one.
+common=(--package iam-evaluator --no-shuffle --colors never --cap-lints true)
+# Debug info only slows each mutant's build.
+export CARGO_PROFILE_DEV_DEBUG=0 CARGO_PROFILE_TEST_DEBUG=0
 [ -n "$shard" ] && common+=(--shard "$shard" --sharding round-robin)
 [ ${#files[@]} -gt 0 ] && common+=("${files[@]}")
 [ ${#res[@]} -gt 0 ] && common+=("${res[@]}")
@@ -79,20 +89,31 @@ for mode in "${modes[@]}"; do
     mkdir -p "$dir"
     case "$mode" in
         # The corpus alone: the only test target the conformance runner's users see.
-        corpus) test_args=(--cargo-test-arg=--package=iam-conformance -- --test corpus) ;;
+        # Passed to every cargo call, so that each mutant builds the corpus test target
+        # alone (not the evaluator's own unit and integration tests): about half the time.
+        corpus) test_args=(--cargo-arg=--package=iam-conformance --cargo-arg=--test=corpus) ;;
         # Everything: unit tests, laws, fuzz-corpus replays, CLI and scenario tests.
         suite) test_args=(--test-workspace=true) ;;
     esac
+    again=()
+    [ "$iterate" = 1 ] && again=(--iterate)
+    # The corpus test is part of the suite: what it caught the suite catches too, so the
+    # suite run starts from the corpus run's outcomes and tests only its misses.
+    if [ "$mode" = suite ] && [ -d "$out/corpus/mutants.out" ] && [ ! -d "$dir/mutants.out" ]; then
+        cp -a "$out/corpus/mutants.out" "$dir/mutants.out"
+        again=(--iterate)
+    fi
     echo "== cargo mutants ($mode${shard:+, shard $shard})"
     set +e
-    nice -n "${MUTANTS_NICE:-10}" cargo mutants "${common[@]}" --output "$dir" "${test_args[@]}"
+    nice -n "${MUTANTS_NICE:-10}" cargo mutants "${common[@]}" "${again[@]}" --output "$dir" "${test_args[@]}"
     rc=$?
     set -e
     # cargo-mutants exits 2 when mutants were missed, 3 on timeouts: a result, not a failure.
     case "$rc" in 0|2|3) ;; *) echo "cargo mutants failed ($rc)" >&2; status=$rc ;; esac
     m="$dir/mutants.out"
     cp "$m/missed.txt" "$dir/missed.txt" 2>/dev/null || : >"$dir/missed.txt"
-    caught=$(count "$m/caught.txt")
+    # With --iterate, what earlier runs caught is in previously_caught.txt.
+    caught=$(( $(count "$m/caught.txt") + $(count "$m/previously_caught.txt") ))
     missed=$(count "$m/missed.txt")
     timeout=$(count "$m/timeout.txt")
     unviable=$(count "$m/unviable.txt")

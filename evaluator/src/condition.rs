@@ -249,7 +249,7 @@ impl Condition {
     /// Deny statement fires on `True` or `Unknown` (when in doubt, deny).
     pub fn evaluate_tri(&self, ctx: &Context) -> Tri {
         let op = &self.operator;
-        let present = ctx.get(&self.key_lower).filter(|v| !v.is_empty());
+        let present = ctx.get_lowered(&self.key_lower).filter(|v| !v.is_empty());
         if op.family == Family::Null {
             // R3.5: "true" holds when the key is absent, "false" when present.
             return Tri::from(
@@ -283,7 +283,7 @@ impl Condition {
     /// The request values of this entry's key that its operator cannot read (what
     /// makes [`Condition::evaluate_tri`] unknown).
     pub fn unreadable_request_values<'c>(&self, ctx: &'c Context) -> Vec<&'c str> {
-        let Some(present) = ctx.get(&self.key_lower) else { return Vec::new() };
+        let Some(present) = ctx.get_lowered(&self.key_lower) else { return Vec::new() };
         present
             .values
             .iter()
@@ -299,7 +299,20 @@ impl Condition {
             return Tri::Unknown;
         };
         let family = self.operator.family;
-        let any = if self.values.iter().any(|v| value_matches(v, &read, family, ctx)) {
+        // Long value lists are mostly exact text or CIDR blocks: those two keep a tight
+        // loop of their own (speed only; `value_matches` decides the same).
+        let matched = match &read {
+            RequestValue::Text(r) if family == Family::StringEquals => self.values.iter().any(|v| match v {
+                TypedValue::Exact(p) => p == r,
+                other => value_matches(other, &read, family, ctx),
+            }),
+            RequestValue::Ip(ip) => self.values.iter().any(|v| match v {
+                TypedValue::Net(n) => n.contains(ip),
+                other => value_matches(other, &read, family, ctx),
+            }),
+            _ => self.values.iter().any(|v| value_matches(v, &read, family, ctx)),
+        };
+        let any = if matched {
             Tri::True
         } else if matches!(family, Family::Numeric(_)) && self.values.contains(&TypedValue::Unreadable) {
             // No value matched, and one could not be compared at all.

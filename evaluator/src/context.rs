@@ -86,6 +86,12 @@ impl Context {
         }
     }
 
+    /// The value of `key`, which the caller has already lower-cased (a condition's
+    /// key, lowered once when the policy is parsed): the lookup without the case scan.
+    pub(crate) fn get_lowered(&self, key_lower: &str) -> Option<&ContextValue> {
+        self.entries.get(key_lower)
+    }
+
     /// Removes `key`.
     pub fn remove(&mut self, key: &str) {
         let lower = key.to_ascii_lowercase();

@@ -75,11 +75,6 @@ impl Layer {
         Layer::SessionPolicy,
     ];
 
-    /// Looks a layer up by its case-file name.
-    pub fn from_name(name: &str) -> Option<Layer> {
-        Layer::ALL.into_iter().chain([Layer::CredentialType]).find(|l| l.name() == name)
-    }
-
     fn explicit_phrase(self) -> &'static str {
         match self {
             Layer::Scp => "with an explicit deny in a service control policy",
@@ -340,6 +335,16 @@ mod tests {
     use super::*;
     use crate::context::Context;
     use crate::principal::Principal;
+
+    /// Trace wording (class 2 in docs/MUTANTS.md: only traces print it, so the corpus
+    /// cannot see it).
+    #[test]
+    fn trace_names_of_layers_and_rules() {
+        assert_eq!(Layer::TrustPolicy.noun(), "role trust policy");
+        assert_eq!(Layer::PermissionsBoundary.noun(), "permissions boundary");
+        assert_eq!((Rule::ExplicitDeny.id(), Rule::ExplicitDeny.title()), ("R6.2", "explicit deny"));
+        assert_eq!((Rule::CallerPolicies.id(), Rule::CallerPolicies.title()), ("R6.7-R6.9", "the caller's policies"));
+    }
 
     #[test]
     fn seed_001_messages() {

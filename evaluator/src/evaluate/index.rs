@@ -60,7 +60,7 @@ const ACTION_INDEX_MIN: usize = 8;
 #[derive(Debug, Clone)]
 pub(super) struct PolicyIndex {
     /// Statements to check for every action: `NotAction`, or an action pattern whose
-    /// service prefix is not fixed (`*`, `s3*:Get`, a case-sensitive pattern).
+    /// service prefix is not fixed (`*`, `s3*:Get`).
     always: Box<[usize]>,
     /// For each service prefix (lower case, sorted), the other statements with an
     /// action pattern of that service.
@@ -70,11 +70,9 @@ pub(super) struct PolicyIndex {
 }
 
 /// The service prefix (lower case, without the colon) every action matching `pattern`
-/// starts with, or `None` when the pattern does not fix one.
+/// starts with, or `None` when the pattern does not fix one. Action patterns are always
+/// case-insensitive ([`ActionPattern::new`]), so the prefix is compared folded.
 fn fixed_service(pattern: &ActionPattern) -> Option<Box<[u8]>> {
-    if !pattern.glob.is_case_insensitive() {
-        return None;
-    }
     let lead = pattern.glob.leading_literal();
     let colon = memchr::memchr(b':', &lead)?;
     Some(lead.get(..colon)?.to_ascii_lowercase().into_boxed_slice())

@@ -210,6 +210,15 @@ impl Glob {
         Glob { source, case_insensitive, first, middle: middle.into(), last: Some(last), min_len }
     }
 
+    /// A pattern that matches exactly `source` (up to ASCII case when
+    /// `case_insensitive`): a `*` or `?` in it is an ordinary character. For text known
+    /// to hold no wildcard, it gives what [`Glob::from_string`] gives, without scanning.
+    pub(crate) fn literal(source: String, case_insensitive: bool) -> Glob {
+        let len = source.len();
+        let first = Segment::Lit { start: 0, end: len };
+        Glob { source, case_insensitive, first, middle: Box::default(), last: None, min_len: len }
+    }
+
     /// The pattern text as written.
     pub fn as_str(&self) -> &str {
         &self.source
@@ -607,5 +616,18 @@ mod tests {
         assert!(!Glob::new(&pattern, false).matches(&input));
         let input_b = "a".repeat(10_000) + "b";
         assert!(Glob::new(&pattern, false).matches(&input_b));
+    }
+
+    /// `Glob::literal` is the glob `from_string` compiles for text without wildcards,
+    /// and treats a `*` or `?` in its text as an ordinary character.
+    #[test]
+    fn literal_glob_is_the_compiled_wildcard_free_glob() {
+        for (text, ci) in [("s3:GetObject", true), ("", false), ("arn:aws:s3:::b/K", false), ("é", true)] {
+            assert_eq!(Glob::literal(text.to_string(), ci), Glob::new(text, ci), "{text}");
+        }
+        let star = Glob::literal("a*b?".to_string(), true);
+        assert!(star.matches("A*B?"));
+        assert!(!star.matches("axxbc"));
+        assert!(star.is_literal());
     }
 }

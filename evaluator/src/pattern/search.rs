@@ -201,6 +201,7 @@ const KMP_MIN: usize = 32;
 
 /// Leftmost occurrence of a short `pat` in `hay`, ASCII case-insensitively: the
 /// candidates are the positions of its first byte in either case.
+#[inline]
 fn find_folded_short(hay: &[u8], pat: &[u8]) -> Option<usize> {
     let first = pat.first()?.to_ascii_lowercase();
     let upper = first.to_ascii_uppercase();

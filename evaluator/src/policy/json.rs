@@ -36,6 +36,10 @@ pub enum Value<'a> {
     Array(Vec<Node<'a>>),
     /// An object; keys in source order with the offset of each key.
     Object(Vec<(std::borrow::Cow<'a, str>, usize, Node<'a>)>),
+    /// A non-empty array of strings without escapes, as each string's text and the
+    /// offset of its opening quote: a compact [`Value::Array`]. Only
+    /// [`parse_with_string_lists`] makes it, for the keys it is given.
+    Strings(Vec<(&'a str, usize)>),
 }
 
 impl Value<'_> {
@@ -46,7 +50,7 @@ impl Value<'_> {
             Value::Bool(_) => "boolean",
             Value::Number(_) => "number",
             Value::String(_) => "string",
-            Value::Array(_) => "array",
+            Value::Array(_) | Value::Strings(_) => "array",
             Value::Object(_) => "object",
         }
     }
@@ -54,7 +58,14 @@ impl Value<'_> {
 
 /// Parses `text` as one JSON value.
 pub fn parse(text: &str) -> Result<Node<'_>, ParseError> {
-    let mut reader = Reader { text, bytes: text.as_bytes(), pos: 0, pointer: Vec::new() };
+    parse_with_string_lists(text, &[])
+}
+
+/// Parses `text` as [`parse`] does (the same errors), except that an array of strings
+/// without escapes that is the value of a key in `keys` is read as [`Value::Strings`]
+/// (no node per item).
+pub fn parse_with_string_lists<'a>(text: &'a str, keys: &[&str]) -> Result<Node<'a>, ParseError> {
+    let mut reader = Reader { text, bytes: text.as_bytes(), pos: 0, pointer: Vec::new(), string_lists: keys };
     reader.skip_ws();
     let node = reader.value(0)?;
     reader.skip_ws();
@@ -64,12 +75,14 @@ pub fn parse(text: &str) -> Result<Node<'_>, ParseError> {
     Ok(node)
 }
 
-struct Reader<'a> {
+struct Reader<'a, 'k> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
     /// The path to the value being read, formatted only for an error.
     pointer: Vec<PathPart<'a>>,
+    /// The keys whose string arrays are read as [`Value::Strings`].
+    string_lists: &'k [&'k str],
 }
 
 /// One step of the path to the value being read: kept unformatted (an index, or a key
@@ -80,7 +93,7 @@ enum PathPart<'a> {
     Key(std::borrow::Cow<'a, str>),
 }
 
-impl<'a> Reader<'a> {
+impl<'a> Reader<'a, '_> {
     fn error(&self, offset: usize, message: String) -> ParseError {
         ParseError::new(ErrorKind::Json, Location::at(self.text, offset, self.pointer_text()), message)
     }
@@ -188,28 +201,27 @@ impl<'a> Reader<'a> {
         let open = self.pos;
         self.pos += 1;
         let start = self.pos;
-        // Fast path: no escapes. Find the closing quote or the first backslash with a
-        // substring search, then check the run before it for control characters (the
+        // Fast path: no escapes. Find the first quote, backslash or control byte (the
         // first of the three in the text decides, as a byte-by-byte scan would).
         let rest = self.bytes.get(start..).unwrap_or_default();
-        let stop = memchr::memchr2(b'"', b'\\', rest);
-        let run = rest.get(..stop.unwrap_or(rest.len())).unwrap_or_default();
-        if let Some(i) = run.iter().position(|&b| b < 0x20) {
-            self.pos = start + i;
-            let b = run.get(i).copied().unwrap_or_default();
-            return Err(self.error(self.pos, format!("control character U+{b:04X} inside a string must be escaped")));
-        }
-        match stop {
+        match find_string_stop(rest) {
             None => {
                 self.pos = start + rest.len();
                 return Err(self.error(open, "unterminated string".to_string()));
             }
             Some(i) => {
                 self.pos = start + i;
-                if rest.get(i) == Some(&b'"') {
-                    let s = self.text.get(start..self.pos).unwrap_or("");
-                    self.pos += 1;
-                    return Ok(std::borrow::Cow::Borrowed(s));
+                match rest.get(i).copied().unwrap_or_default() {
+                    b'"' => {
+                        let s = self.text.get(start..self.pos).unwrap_or("");
+                        self.pos += 1;
+                        return Ok(std::borrow::Cow::Borrowed(s));
+                    }
+                    b'\\' => {}
+                    b => {
+                        return Err(self
+                            .error(self.pos, format!("control character U+{b:04X} inside a string must be escaped")))
+                    }
                 }
             }
         }
@@ -299,6 +311,12 @@ impl<'a> Reader<'a> {
             self.pos += 1;
             return Ok(Value::Array(items));
         }
+        let listed = matches!(self.pointer.last(), Some(PathPart::Key(k)) if self.string_lists.contains(&k.as_ref()));
+        if listed {
+            if let Some(strings) = self.plain_strings() {
+                return Ok(Value::Strings(strings));
+            }
+        }
         loop {
             self.skip_ws();
             self.pointer.push(PathPart::Index(items.len()));
@@ -314,6 +332,45 @@ impl<'a> Reader<'a> {
                 }
                 _ => {
                     return Err(self.error(self.pos, format!("expected ',' or ']' but found {}", self.describe_here())))
+                }
+            }
+        }
+    }
+
+    /// Reads the rest of an array, from its first item, when every item is a string
+    /// without escapes; otherwise leaves the position where it was and gives `None`,
+    /// so that the array is read item by item (and any error found as usual).
+    fn plain_strings(&mut self) -> Option<Vec<(&'a str, usize)>> {
+        let first = self.pos;
+        let mut out = Vec::new();
+        loop {
+            let open = self.pos;
+            let end = match self.peek() {
+                Some(b'"') => self.bytes.get(open + 1..).and_then(find_string_stop).map(|i| open + 1 + i),
+                _ => None,
+            };
+            let Some((end, text)) = end.and_then(|e| {
+                let closed = self.bytes.get(e) == Some(&b'"');
+                closed.then(|| self.text.get(open + 1..e).map(|t| (e, t))).flatten()
+            }) else {
+                self.pos = first;
+                return None;
+            };
+            out.push((text, open));
+            self.pos = end + 1;
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    return Some(out);
+                }
+                _ => {
+                    self.pos = first;
+                    return None;
                 }
             }
         }
@@ -381,6 +438,37 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The index of the first byte of `bytes` that ends the plain run of a JSON string: a
+/// quote, a backslash or a control byte (below 0x20). Tests eight bytes at a time, and
+/// the bytes after the last whole word one by one.
+fn find_string_stop(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    /// A high bit in every byte of `x` that is zero, and possibly in bytes above one
+    /// that is ("haszero" of Bit Twiddling Hacks): never a miss, and the lowest one
+    /// always real.
+    fn zero_bytes(x: u64) -> u64 {
+        x.wrapping_sub(ONES) & !x & HIGH
+    }
+    let is_stop = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
+    let mut i = 0;
+    while let Some(word) = bytes.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+        let w = u64::from_le_bytes(word);
+        // A quote, a backslash, or a byte below 0x20 (the same trick: `w - 0x20` borrows
+        // into the high bit only for such a byte, or above one).
+        let flags = zero_bytes(w ^ (ONES * u64::from(b'"')))
+            | zero_bytes(w ^ (ONES * u64::from(b'\\')))
+            | (w.wrapping_sub(ONES * 0x20) & !w & HIGH);
+        if flags != 0 {
+            // The lowest flagged byte is always a real one: a false flag comes only from
+            // a borrow, which runs upwards from a real one.
+            return Some(i + (flags.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes.get(i..).and_then(|tail| tail.iter().position(|&b| is_stop(b))).map(|j| i + j)
+}
+
 /// Converts an already-parsed `serde_json` value (which cannot hold duplicate keys)
 /// into a [`Node`] tree, borrowing its strings. Offsets are 0: there is no text.
 pub fn from_value(value: &serde_json::Value) -> Result<Node<'_>, ParseError> {
@@ -434,6 +522,84 @@ mod tests {
         let Value::Array(items) = &members[0].2.value else { panic!("array") };
         assert_eq!(items[1].value, Value::String("xA".into()));
         assert_eq!(items[0].offset, 7);
+    }
+
+    /// The word-at-a-time scan finds the first quote, backslash or control byte
+    /// wherever it sits, past bytes of every other value (UTF-8 lead and continuation
+    /// bytes included).
+    #[test]
+    fn string_stop_at_every_position() {
+        let naive = |b: &[u8]| b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20);
+        let fillers: Vec<u8> = (0x20..=0xFF).filter(|&c| c != b'"' && c != b'\\').collect();
+        for len in 0..40 {
+            for stop in [b'"', b'\\', 0x00, 0x1F, b'\n'] {
+                for at in 0..=len {
+                    let mut bytes: Vec<u8> = (0..len).map(|i| fillers[(i * 37 + at) % fillers.len()]).collect();
+                    if at < len {
+                        bytes[at] = stop;
+                    }
+                    assert_eq!(find_string_stop(&bytes), naive(&bytes), "{bytes:?}");
+                }
+            }
+        }
+        assert_eq!(find_string_stop(&[0xFF; 17]), None);
+        // Every byte value, stops included, in pseudo-random runs; mostly ordinary bytes,
+        // so that the first stop lands anywhere.
+        let pick = |r: usize| if r % 8 == 0 { (r / 8) as u8 % 0x20 } else { r as u8 | 0x20 };
+        for bytes in crate::policy::pseudo_random_runs(20_000, 40, pick) {
+            assert_eq!(find_string_stop(&bytes), naive(&bytes), "{bytes:?}");
+        }
+    }
+
+    /// The tree with every [`Value::Strings`] written out as the [`Value::Array`] of
+    /// string nodes it stands for.
+    fn expand(node: Node<'_>) -> Node<'_> {
+        let value = match node.value {
+            Value::Strings(items) => Value::Array(
+                items.into_iter().map(|(t, offset)| Node { offset, value: Value::String(t.into()) }).collect(),
+            ),
+            Value::Array(items) => Value::Array(items.into_iter().map(expand).collect()),
+            Value::Object(members) => Value::Object(members.into_iter().map(|(k, o, v)| (k, o, expand(v))).collect()),
+            other => other,
+        };
+        Node { value, ..node }
+    }
+
+    /// Reading string lists compactly changes neither the tree (written out) nor any
+    /// error, whatever the list holds.
+    #[test]
+    fn string_lists_read_as_the_plain_tree() {
+        let lists = [
+            r#"["a", "b:c*", ""]"#,
+            r#"[ "a" ,"b" ]"#,
+            r#"["a", 1]"#,
+            r#"["a", "b\u0041"]"#,
+            r#"["a", ["b"]]"#,
+            r#"["a" "b"]"#,
+            r#"["a",]"#,
+            r#"["a", "b"#,
+            "[\"a\", \"b\u{1}\"]",
+            r#"["a", "b"}"#,
+            r#"[]"#,
+            r#"[1, "a"]"#,
+            r#""a""#,
+            r#"["é", "\\"]"#,
+        ];
+        for list in lists {
+            for text in [format!(r#"{{"Action": {list}}}"#), format!(r#"{{"x": {{"Action": {list}, "y": {list}}}}}"#)] {
+                let plain = parse(&text);
+                let compact = parse_with_string_lists(&text, &["Action"]);
+                match (plain, compact) {
+                    (Ok(p), Ok(c)) => assert_eq!(expand(c), p, "{text}"),
+                    (p, c) => assert_eq!(c.map(expand), p, "{text}"),
+                }
+            }
+        }
+        let Value::Object(members) = parse_with_string_lists(r#"{"Action": ["a", "b"]}"#, &["Action"]).unwrap().value
+        else {
+            panic!("object")
+        };
+        assert_eq!(members[0].2.value, Value::Strings(vec![("a", 12), ("b", 17)]));
     }
 
     #[test]

@@ -7,6 +7,17 @@ mod model;
 mod parse;
 mod print;
 
+/// Pseudo-random byte strings for the word-at-a-time scans' tests.
+#[cfg(test)]
+pub(crate) fn pseudo_random_runs(count: usize, max_len: u32, pick: impl Fn(usize) -> u8) -> Vec<Vec<u8>> {
+    let mut x: u32 = 1;
+    let mut draw = move || {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        (x >> 16) as usize
+    };
+    (0..count).map(|_| (0..draw() % max_len as usize).map(|_| pick(draw())).collect()).collect()
+}
+
 pub use error::{ErrorKind, Location, ParseError};
 pub use model::*;
 pub use parse::{allowed_char, parse_policy, parse_policy_value, parse_policy_with, size_limit, ParseOptions};

@@ -8,6 +8,7 @@ use super::error::{ErrorKind, Location, ParseError};
 use super::json::{self, Node, Value};
 use super::model::*;
 use crate::condition::{Condition, Operator, ValueError};
+use crate::pattern::Glob;
 use crate::variable::ResourceMatcher;
 
 /// Options for [`parse_policy_with`].
@@ -32,7 +33,9 @@ pub fn parse_policy(text: &str, ty: PolicyType) -> Result<Policy, ParseError> {
 
 /// Parses and validates `text` as a policy of type `ty`, with options.
 pub fn parse_policy_with(text: &str, ty: PolicyType, options: ParseOptions) -> Result<Policy, ParseError> {
-    let root = json::parse(text)?;
+    // The lists of patterns are the bulk of large policies: read them without a node
+    // per item.
+    let root = json::parse_with_string_lists(text, &["Action", "NotAction", "Resource", "NotResource"])?;
     check_characters(text)?;
     if options.check_size {
         check_size(text, ty)?;
@@ -97,17 +100,10 @@ fn check_characters(text: &str) -> Result<(), ParseError> {
     let bytes = text.as_bytes();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        // Fast path: eight bytes at a time while all of them are 0x20..=0x7F (no byte has
-        // its high bit set, and none is below 0x20: "hasless(x, 0x20)" of Bit Twiddling
-        // Hacks, exact for bytes below 0x80).
-        if let Some(word) = bytes.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
-            const HIGH: u64 = 0x8080_8080_8080_8080;
-            const SPACE: u64 = 0x2020_2020_2020_2020;
-            let w = u64::from_le_bytes(word);
-            if w & HIGH == 0 && w.wrapping_sub(SPACE) & !w & HIGH == 0 {
-                i += 8;
-                continue;
-            }
+        // Fast path: eight bytes at a time while all of them are ASCII and allowed.
+        if bytes.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()).is_some_and(allowed_ascii_word) {
+            i += 8;
+            continue;
         }
         let ok = match b {
             b'\t' | b'\n' | b'\r' | 0x20..=0x7F => 1,
@@ -125,6 +121,26 @@ fn check_characters(text: &str) -> Result<(), ParseError> {
         i += ok;
     }
     Ok(())
+}
+
+/// True when each of the eight bytes is TAB, LF, CR or 0x20 to 0x7F (the one-byte
+/// characters R1.10 allows), tested a word at a time.
+fn allowed_ascii_word(word: [u8; 8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let w = u64::from_le_bytes(word);
+    if w & HIGH != 0 {
+        return false;
+    }
+    // Every byte is below 0x80 from here on, so no sum below carries into the next byte:
+    // `x + 0x60` has its high bit set exactly when `x >= 0x20`, and `x + 0x7F` exactly
+    // when `x != 0`.
+    let printable = w.wrapping_add(ONES * 0x60) & HIGH;
+    if printable == HIGH {
+        return true;
+    }
+    let is = |c: u8| !(w ^ (ONES * u64::from(c))).wrapping_add(ONES * 0x7F) & HIGH;
+    printable | is(b'\t') | is(b'\n') | is(b'\r') == HIGH
 }
 
 fn check_size(text: &str, ty: PolicyType) -> Result<(), ParseError> {
@@ -146,22 +162,77 @@ fn check_size(text: &str, ty: PolicyType) -> Result<(), ParseError> {
 const SERVICE_BYTE: u8 = 1;
 /// Bytes an action's name may hold: the same and `_`.
 const NAME_BYTE: u8 = 2;
-/// [`SERVICE_BYTE`] and [`NAME_BYTE`] by byte value.
+/// Bytes of either part other than the wildcards `*` and `?`.
+const PLAIN_BYTE: u8 = 4;
+/// [`SERVICE_BYTE`], [`NAME_BYTE`] and [`PLAIN_BYTE`] by byte value.
 #[allow(clippy::indexing_slicing)] // Evaluated at compile time: an index out of bounds is a build error.
 const ACTION_BYTES: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut i = 0;
     while i < 256 {
         let c = i as u8;
-        if c.is_ascii_alphanumeric() || c == b'-' || c == b'*' || c == b'?' {
+        if c.is_ascii_alphanumeric() || c == b'-' {
+            table[i] = SERVICE_BYTE | NAME_BYTE | PLAIN_BYTE;
+        } else if c == b'*' || c == b'?' {
             table[i] = SERVICE_BYTE | NAME_BYTE;
         } else if c == b'_' {
-            table[i] = NAME_BYTE;
+            table[i] = NAME_BYTE | PLAIN_BYTE;
         }
         i += 1;
     }
     table
 };
+
+/// The classes every byte of `part` has in common ([`ACTION_BYTES`] and-ed together).
+/// Words of eight ASCII letters, digits or `-` (bytes of every class) are passed over
+/// whole.
+fn common_class(part: &[u8]) -> u8 {
+    let by_table = |bytes: &[u8]| {
+        bytes.iter().fold(u8::MAX, |acc, &b| acc & ACTION_BYTES.get(usize::from(b)).copied().unwrap_or(0))
+    };
+    let mut words = part.chunks_exact(8);
+    let mut class = u8::MAX;
+    for word in &mut words {
+        match <[u8; 8]>::try_from(word) {
+            Ok(w) if all_alphanumeric_or_dash(u64::from_le_bytes(w)) => class &= SERVICE_BYTE | NAME_BYTE | PLAIN_BYTE,
+            _ => class &= by_table(word),
+        }
+    }
+    class & by_table(words.remainder())
+}
+
+/// True when each of the eight bytes of `w` is an ASCII letter, digit or `-`.
+fn all_alphanumeric_or_dash(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    if w & HIGH != 0 {
+        return false;
+    }
+    // For bytes below 0x80, `x + (0x80 - lo)` has its high bit set exactly when
+    // `x >= lo`, and `x + (0x7F - hi)` exactly when `x > hi`; no byte carries into the
+    // next.
+    let in_range = |x: u64, lo: u8, hi: u8| {
+        x.wrapping_add(ONES * u64::from(0x80 - lo)) & !x.wrapping_add(ONES * u64::from(0x7F - hi)) & HIGH
+    };
+    let letters = in_range(w | (ONES * 0x20), b'a', b'z');
+    let digits = in_range(w, b'0', b'9');
+    let dashes = in_range(w, b'-', b'-');
+    letters | digits | dashes == HIGH
+}
+
+/// Reads `service:name` in one pass: `Some(has_wildcard)` when both parts are
+/// non-empty and hold only the bytes [`ACTION_BYTES`] allows them, `None` otherwise
+/// (including `*` alone and any text with a policy variable, which [`DocReader::action`]
+/// leaves to the full check).
+fn scan_action(bytes: &[u8]) -> Option<bool> {
+    let colon = bytes.iter().position(|&b| b == b':')?;
+    let (service, name) = (bytes.get(..colon)?, bytes.get(colon + 1..)?);
+    if service.is_empty() || name.is_empty() {
+        return None;
+    }
+    let (s, n) = (common_class(service), common_class(name));
+    (s & SERVICE_BYTE != 0 && n & NAME_BYTE != 0).then_some(s & n & PLAIN_BYTE == 0)
+}
 
 /// A step of the path to the value being read; kept unformatted (an index costs no
 /// allocation) until an error needs the JSON pointer.
@@ -343,6 +414,12 @@ impl DocReader<'_> {
 
     /// A string value, checking decoded characters (an escape can smuggle one in).
     fn string(&self, node: &Node<'_>, what: &str) -> Result<String, ParseError> {
+        self.str_of(node, what).map(str::to_string)
+    }
+
+    /// The text of a string value, checked as [`DocReader::string`] checks it, without
+    /// copying it.
+    fn str_of<'n>(&self, node: &'n Node<'_>, what: &str) -> Result<&'n str, ParseError> {
         match &node.value {
             Value::String(s) => {
                 if matches!(s, Cow::Owned(_)) || self.check_all_strings {
@@ -354,7 +431,7 @@ impl DocReader<'_> {
                         ));
                     }
                 }
-                Ok(s.to_string())
+                Ok(s)
             }
             other => Err(self.err(
                 ErrorKind::Shape,
@@ -364,36 +441,49 @@ impl DocReader<'_> {
         }
     }
 
-    /// A string or an array of strings (R1.7). `scalars` also accepts numbers and
-    /// booleans as their text (R1.8).
-    fn strings(&mut self, node: &Node<'_>, what: &str, scalars: bool) -> Result<Vec<(String, usize)>, ParseError> {
-        let one = |this: &Self, n: &Node<'_>| -> Result<String, ParseError> {
-            match &n.value {
-                Value::Number(t) if scalars => Ok(t.to_string()),
-                Value::Bool(b) if scalars => Ok(b.to_string()),
-                _ => this.string(n, what),
-            }
-        };
+    /// The text of one item of a string list: a string, or with `scalars` also a number
+    /// or a boolean as its text (R1.8).
+    fn scalar_of<'n>(&self, node: &'n Node<'_>, what: &str, scalars: bool) -> Result<&'n str, ParseError> {
         match &node.value {
-            Value::Array(items) => {
-                if items.is_empty() {
-                    return Err(self.err(
-                        ErrorKind::Shape,
-                        node.offset,
-                        format!("\"{what}\" must not be an empty array"),
-                    ));
-                }
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
-                    self.pointer.push(Seg::I(i));
-                    let s = one(self, item);
-                    self.pointer.pop();
-                    out.push((s?, item.offset));
-                }
-                Ok(out)
-            }
-            _ => Ok(vec![(one(self, node)?, node.offset)]),
+            Value::Number(t) if scalars => Ok(t),
+            Value::Bool(b) if scalars => Ok(if *b { "true" } else { "false" }),
+            _ => self.str_of(node, what),
         }
+    }
+
+    /// The items of a string or an array of strings (R1.7), as each item's text and
+    /// offset: the node itself or the array's items, each checked by
+    /// [`DocReader::scalar_of`] (the first bad one, with its index on the pointer, is the
+    /// error).
+    fn string_items<'n>(
+        &mut self,
+        node: &'n Node<'_>,
+        what: &str,
+        scalars: bool,
+    ) -> Result<Cow<'n, [(&'n str, usize)]>, ParseError> {
+        let items = match &node.value {
+            // Plain strings: nothing to check (their characters are checked in the text).
+            Value::Strings(items) => return Ok(Cow::Borrowed(items.as_slice())),
+            Value::Array(items) => items,
+            _ => return Ok(Cow::Owned(vec![(self.scalar_of(node, what, scalars)?, node.offset)])),
+        };
+        if items.is_empty() {
+            return Err(self.err(ErrorKind::Shape, node.offset, format!("\"{what}\" must not be an empty array")));
+        }
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            self.pointer.push(Seg::I(i));
+            let text = self.scalar_of(item, what, scalars);
+            self.pointer.pop();
+            out.push((text?, item.offset));
+        }
+        Ok(Cow::Owned(out))
+    }
+
+    /// A string or an array of strings (R1.7), with the offset of each. `scalars` also
+    /// accepts numbers and booleans as their text (R1.8).
+    fn strings(&mut self, node: &Node<'_>, what: &str, scalars: bool) -> Result<Vec<(String, usize)>, ParseError> {
+        Ok(self.string_items(node, what, scalars)?.iter().map(|(text, offset)| (text.to_string(), *offset)).collect())
     }
 
     /// A statement: grammar rule `<statement> = { <sid_block?>, <principal_block?>,
@@ -549,10 +639,7 @@ impl DocReader<'_> {
     /// [<action_string>, ...])`: R1.7, each `service:name` with wildcards.
     fn action_block(&mut self, negated: bool, n: &Node<'_>) -> Result<ActionBlock, ParseError> {
         let key = if negated { "NotAction" } else { "Action" };
-        let patterns = self.each_string(n, key, |this, text, offset| {
-            this.check_action(&text, offset)?;
-            Ok(ActionPattern::new(text))
-        })?;
+        let patterns = self.each_string(n, key, |this, text, offset| this.action(text, offset))?;
         Ok(ActionBlock { negated, patterns })
     }
 
@@ -565,17 +652,18 @@ impl DocReader<'_> {
     }
 
     /// Each string of the element `key` (a string or an array of strings, R1.7), read
-    /// by `read` with the element and the string's index on the error pointer.
+    /// by `read` with the element and the string's index on the error pointer. Every
+    /// item is checked to be a string before the first is read.
     fn each_string<T>(
         &mut self,
         n: &Node<'_>,
         key: &'static str,
-        mut read: impl FnMut(&mut Self, String, usize) -> Result<T, ParseError>,
+        mut read: impl FnMut(&mut Self, &str, usize) -> Result<T, ParseError>,
     ) -> Result<Vec<T>, ParseError> {
         self.pointer.push(Seg::S(key));
-        let strings = self.strings(n, key, false)?;
-        let mut out = Vec::with_capacity(strings.len());
-        for (i, (text, offset)) in strings.into_iter().enumerate() {
+        let items = self.string_items(n, key, false)?;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, &(text, offset)) in items.iter().enumerate() {
             self.pointer.push(Seg::I(i));
             out.push(read(self, text, offset)?);
             self.pointer.pop();
@@ -704,6 +792,20 @@ impl DocReader<'_> {
         Ok(())
     }
 
+    /// One action pattern (R1.7, R2.1): `service:name` with wildcards, or `*`.
+    fn action(&self, text: &str, offset: usize) -> Result<ActionPattern, ParseError> {
+        // The common case in one pass: a well-formed `service:name`, compiled without a
+        // wildcard scan when it has none. Anything else takes the full check below.
+        match scan_action(text.as_bytes()) {
+            Some(false) => Ok(ActionPattern { glob: Glob::literal(text.to_string(), true) }),
+            Some(true) => Ok(ActionPattern::new(text.to_string())),
+            None => {
+                self.check_action(text, offset)?;
+                Ok(ActionPattern::new(text.to_string()))
+            }
+        }
+    }
+
     fn check_action(&self, text: &str, offset: usize) -> Result<(), ParseError> {
         if self.variables && crate::variable::has_variable(text) {
             return Err(self.err(
@@ -734,13 +836,13 @@ impl DocReader<'_> {
         }
     }
 
-    fn resource(&self, text: String, offset: usize) -> Result<ResourcePattern, ParseError> {
+    fn resource(&self, text: &str, offset: usize) -> Result<ResourcePattern, ParseError> {
         if text != "*" && !text.starts_with("arn:") {
             return Err(self.err(ErrorKind::Shape, offset, format!("resource \"{text}\" must be an ARN or \"*\"")));
         }
         let matcher =
-            ResourceMatcher::new(&text, self.variables).map_err(|e| self.err(ErrorKind::Variable, offset, e.0))?;
-        Ok(ResourcePattern { text, matcher })
+            ResourceMatcher::new(text, self.variables).map_err(|e| self.err(ErrorKind::Variable, offset, e.0))?;
+        Ok(ResourcePattern { text: text.to_string(), matcher })
     }
 
     fn principal(&mut self, node: &Node<'_>) -> Result<PrincipalSpec, ParseError> {
@@ -848,7 +950,7 @@ impl DocReader<'_> {
                     Ok(c) => out.push(c),
                     Err((i, why)) => {
                         let offset = offsets.get(i).copied().unwrap_or(values_node.offset);
-                        if matches!(values_node.value, Value::Array(_)) {
+                        if matches!(values_node.value, Value::Array(_) | Value::Strings(_)) {
                             self.pointer.push(Seg::I(i));
                         }
                         return Err(match why {
@@ -960,9 +1062,95 @@ mod tests {
                 assert_eq!((err.kind, err.location.offset), (ErrorKind::Characters, at), "{bad:?} at {at}");
             }
         }
+        // Line breaks and two-byte characters (which end the fast path) just before it.
+        for bad in ['\u{1}', '\u{100}'] {
+            for at in 0..40 {
+                let mut text: String = "ab\n\té cd\r\n".repeat(4);
+                let at = text.char_indices().nth(at).map(|(i, _)| i).unwrap_or(text.len());
+                text.insert(at, bad);
+                let err = check_characters(&text).unwrap_err();
+                assert_eq!(err.location.offset, at, "{bad:?} at {at} in {text:?}");
+            }
+        }
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut word = *b"ab\tc d\ne";
+                word[at] = b;
+                let one_byte_allowed = matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7F);
+                assert_eq!(allowed_ascii_word(word), one_byte_allowed, "{b:#x} at {at}");
+            }
+        }
         let allowed: String = ('\u{20}'..='\u{FF}').chain(['\t', '\n', '\r']).collect();
         assert!(check_characters(&allowed).is_ok());
         assert!(check_characters(&allowed.repeat(3)[1..]).is_ok());
+    }
+
+    /// The one-pass action scan accepts exactly what `check_action` accepts, except
+    /// `*` alone and text with a variable (left to the full check), and says whether a
+    /// wildcard occurs.
+    #[test]
+    fn action_scan_agrees_with_the_full_check() {
+        let reader = DocReader {
+            text: "",
+            ty: PolicyType::Identity,
+            pointer: Vec::new(),
+            variables: true,
+            seen_sids: Default::default(),
+            check_all_strings: false,
+        };
+        let texts = [
+            "s3:GetObject",
+            "s3:Get*",
+            "ec2:Describe?Vpcs",
+            "*:*",
+            "a:b",
+            "a-b:c_d",
+            "a_b:c",
+            "s3:",
+            ":x",
+            "s3",
+            "*",
+            "s3:a:b",
+            "s3:${aws:username}",
+            "s 3:x",
+            "s3:x y",
+            "s3:é",
+            "",
+            ":",
+            "iam:*",
+            "?:?",
+        ];
+        for text in texts {
+            let full = reader.check_action(text, 0).is_ok();
+            match scan_action(text.as_bytes()) {
+                Some(wild) => {
+                    assert!(full, "{text}");
+                    assert_eq!(wild, text.contains(['*', '?']), "{text}");
+                }
+                None => assert!(!full || text == "*", "{text}"),
+            }
+            let compiled = reader.action(text, 0);
+            assert_eq!(compiled.is_ok(), full, "{text}");
+            if let Ok(p) = compiled {
+                assert_eq!(p, ActionPattern::new(text.to_string()), "{text}");
+            }
+        }
+    }
+
+    /// The word-at-a-time class check gives what the table gives byte by byte.
+    #[test]
+    fn common_class_agrees_with_the_table() {
+        let by_table = |b: &[u8]| b.iter().fold(u8::MAX, |acc, &c| acc & ACTION_BYTES[usize::from(c)]);
+        let alphabet: Vec<u8> = (b'a'..=b'z').chain(b'A'..=b'Z').chain(b'0'..=b'9').chain(*b"-_*?").collect();
+        // Mostly action bytes; now and then any byte at all.
+        let pick = |r: usize| if r % 16 == 0 { (r >> 4) as u8 } else { alphabet[r % alphabet.len()] };
+        for bytes in crate::policy::pseudo_random_runs(20_000, 30, pick) {
+            assert_eq!(common_class(&bytes), by_table(&bytes), "{bytes:?}");
+        }
+        for b in 0..=255u8 {
+            let word = [b'a', b'b', b'c', b'd', b'e', b'f', b'g', b];
+            assert_eq!(common_class(&word), by_table(&word), "{b}");
+        }
     }
 
     #[test]
