@@ -142,6 +142,8 @@ def main():
     ap.add_argument("--resource", default="arn:aws:s3:::app-001-data/report.csv")
     ap.add_argument("--checkers", default="sts", help="comma-separated offline edge checkers (sts, iam)")
     ap.add_argument("--edge-budget", type=float, default=600, help="seconds; 0 runs every edge check")
+    ap.add_argument("--admin-budget", type=float, default=600, help="seconds; 0 decides every node")
+    ap.add_argument("--who-can-budget", type=float, default=600, help="seconds; 0 asks every node")
     ap.add_argument("--search", action="store_true", help="also time who-can through the edges")
     args = ap.parse_args()
     logging.disable(logging.CRITICAL)
@@ -158,9 +160,18 @@ def main():
     out["nodes"] = len(nodes)
 
     note(f"gathered {len(nodes)} nodes in {out['gather_s']} s")
+    # update_admin_status decides each node on its own; stopped after --admin-budget
+    # seconds, with the share of nodes done.
     t = time.perf_counter()
-    gathering.update_admin_status(nodes, None)
+    done = 0
+    for n in nodes:
+        if args.admin_budget and time.perf_counter() - t > args.admin_budget:
+            break
+        gathering.update_admin_status([n], None)
+        done += 1
     out["admin_s"] = round(time.perf_counter() - t, 3)
+    out["admin_share_done"] = round(done / len(nodes), 4) if nodes else 1.0
+    out["admin_s_estimated_whole"] = round(out["admin_s"] * len(nodes) / done, 1) if done else None
     out["admins"] = sum(1 for n in nodes if n.is_admin)
 
     note(f"admin status in {out['admin_s']} s")
@@ -174,10 +185,17 @@ def main():
 
     note(f"{len(edges)} edges in {out['edges_s']} s ({out['edges_share_done']:.0%} of the destinations)")
     t = time.perf_counter()
-    allowed = [n.arn for n in nodes
-               if query_interface.local_check_authorization_full(n, args.action, args.resource, {}, None, None, None, None)]
+    allowed, asked = 0, 0
+    for n in nodes:
+        if args.who_can_budget and time.perf_counter() - t > args.who_can_budget:
+            break
+        asked += 1
+        allowed += bool(query_interface.local_check_authorization_full(
+            n, args.action, args.resource, {}, None, None, None, None))
     out["who_can_direct_s"] = round(time.perf_counter() - t, 3)
-    out["who_can_direct_allowed"] = len(allowed)
+    out["who_can_direct_share_done"] = round(asked / len(nodes), 4) if nodes else 1.0
+    out["who_can_direct_s_estimated_whole"] = round(out["who_can_direct_s"] * len(nodes) / asked, 2) if asked else None
+    out["who_can_direct_allowed"] = allowed
     if args.search:
         t = time.perf_counter()
         found = [n.arn for n in nodes
