@@ -17,4 +17,5 @@ t $B can --world "$ACCOUNT" --as "$USER" s3:GetObject arn:aws:s3:::app-001-data/
 t $B who-can --world "$ACCOUNT" s3:GetObject arn:aws:s3:::app-001-data/x
 t $B who-can --world "$ACCOUNT" iam:CreateUser arn:aws:iam::111122223333:user/new
 t $B reach --world "$ACCOUNT" --format json
+t $B reach --world "$ACCOUNT" --from "$USER"
 [ "${1:-}" = "--no-criterion" ] || IAM_ACCOUNT_FILE="$ACCOUNT" cargo bench -p iam-evaluator --bench query

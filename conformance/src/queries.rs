@@ -115,9 +115,14 @@ pub struct WhoCanArgs {
 pub struct ReachArgs {
     #[command(flatten)]
     pub world: WorldArgs,
-    /// Only this principal (a user or role ARN).
+    /// Only this principal (a user or role ARN): every role it reaches, each with a
+    /// path and the conditions of each hop.
     #[arg(long = "from", value_name = "PRINCIPAL")]
     pub from: Option<String>,
+    /// With the whole account: every principal's roles with their paths (large: a
+    /// path per principal and role), instead of the shared summary.
+    #[arg(long, conflicts_with = "from")]
+    pub paths: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
@@ -442,7 +447,7 @@ pub fn who_can(args: &WhoCanArgs) -> Result<bool, String> {
     let world = load(&args.world)?;
     let q = question(&args.request)?;
     let bar = progress_bar((world.users.len() + world.roles.len()) as u64, "deciding");
-    let answers = query::who_can_with_progress(&world, &q, &mut |done, _| {
+    let result = query::who_can_with_progress(&world, &q, &mut |done, _| {
         if let Some(b) = &bar {
             b.set_position(done as u64);
         }
@@ -451,38 +456,48 @@ pub fn who_can(args: &WhoCanArgs) -> Result<bool, String> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    let answers = &result.answers;
     let listed: Vec<&query::Answer> = answers.iter().filter(|a| a.verdict != Verdict::No).collect();
     match args.request.format {
         Format::Json => {
-            let row = |a: &&query::Answer| json!({ "principal": a.who.arn(), "kind": a.who.kind() });
+            let row = |a: &&query::Answer| json!({ "principal": a.principal, "kind": a.kind });
             let allowed: Vec<Value> = listed.iter().filter(|a| a.verdict == Verdict::Yes).map(row).collect();
             let allowed_if: Vec<Value> = listed
                 .iter()
                 .filter(|a| a.verdict != Verdict::Yes)
-                .map(|a| json!({ "principal": a.who.arn(), "kind": a.who.kind(), "dependsOn": unknowns_json(&a.verdict) }))
+                .map(|a| json!({ "principal": a.principal, "kind": a.kind, "dependsOn": unknowns_json(&a.verdict) }))
+                .collect();
+            let undecided: Vec<Value> = result
+                .undecided
+                .iter()
+                .map(|u| json!({ "principal": u.principal, "kind": u.kind, "reason": u.reason }))
                 .collect();
             let out = json!({ "action": q.action, "resource": q.resource, "principals": answers.len(),
-                              "allowed": allowed, "allowedIf": allowed_if });
+                              "allowed": allowed, "allowedIf": allowed_if, "unknown": undecided });
             println!("{out}");
         }
         Format::Text => {
-            let w = listed.iter().map(|a| a.who.arn().len()).max().unwrap_or(9).max(9);
-            println!("{:<6} {:<4} {:<w$} depends on", "answer", "kind", "principal");
+            let w = listed
+                .iter()
+                .map(|a| a.principal.len())
+                .chain(result.undecided.iter().map(|u| u.principal.len()))
+                .max()
+                .unwrap_or(9)
+                .max(9);
+            println!("{:<7} {:<9} {:<w$} depends on", "answer", "kind", "principal");
             for a in &listed {
                 let keys = a.verdict.unknowns().map(|u| u.keys.iter().cloned().collect::<Vec<_>>().join(", "));
-                println!(
-                    "{:<6} {:<4} {:<w$} {}",
-                    a.verdict.name(),
-                    a.who.kind(),
-                    a.who.arn(),
-                    keys.unwrap_or_default()
-                );
+                println!("{:<7} {:<9} {:<w$} {}", a.verdict.name(), a.kind, a.principal, keys.unwrap_or_default());
+            }
+            for u in &result.undecided {
+                println!("{:<7} {:<9} {:<w$} {}", "unknown", u.kind, u.principal, u.reason);
             }
             let yes = listed.iter().filter(|a| a.verdict == Verdict::Yes).count();
             println!(
-                "{yes} allowed, {} allowed only if keys the world cannot know allow it, of {} principals",
+                "{yes} allowed, {} allowed only if keys the world cannot know allow it, of {} principals decided; {} not decided (unknown)",
                 listed.len() - yes,
-                answers.len()
+                answers.len(),
+                result.undecided.len()
             );
         }
     }
@@ -498,34 +513,9 @@ fn reached_json(r: &Reached) -> Value {
     json!({ "role": r.role, "definite": r.definite(), "path": path })
 }
 
-/// `reach`; always `Ok(true)` once answered.
-pub fn reach(args: &ReachArgs) -> Result<bool, String> {
-    let world = load(&args.world)?;
-    let bar = progress_bar(0, "assume-role edges");
-    let graph = match &args.from {
-        Some(_) => None,
-        None => Some(
-            query::reach_edges(&world, &mut |done, total| {
-                if let Some(b) = &bar {
-                    b.set_length(total as u64);
-                    b.set_position(done as u64);
-                }
-            })
-            .map_err(|e| e.to_string())?,
-        ),
-    };
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    let results: Vec<(String, Vec<Reached>)> = match (&graph, &args.from) {
-        (Some(g), _) => query::principals(&world)
-            .iter()
-            .map(|w| (w.arn().to_string(), g.from(w.arn())))
-            .filter(|(_, r)| !r.is_empty())
-            .collect(),
-        (None, from) => query::reach(&world, from.as_deref()).map_err(|e| e.to_string())?,
-    };
-    match args.format {
+/// Prints every principal's roles with paths (`--from`, `--paths`).
+fn print_paths(results: &[(String, Vec<Reached>)], format: Format) {
+    match format {
         Format::Json => {
             let rows: Vec<Value> = results
                 .iter()
@@ -534,7 +524,7 @@ pub fn reach(args: &ReachArgs) -> Result<bool, String> {
             println!("{}", json!({ "principals": rows }));
         }
         Format::Text => {
-            for (p, rs) in &results {
+            for (p, rs) in results {
                 println!("{p}");
                 if rs.is_empty() {
                     println!("  (no role)");
@@ -546,6 +536,118 @@ pub fn reach(args: &ReachArgs) -> Result<bool, String> {
                 }
             }
         }
+    }
+}
+
+/// Prints the whole account's reachability once: per principal the number of roles
+/// it reaches (and through "yes" hops alone) and its component; per component its
+/// members and the components it reaches; every edge with its conditions
+/// (docs/ACCOUNTS.md, "reach").
+fn print_summary(world: &World, graph: &query::Reach, closure: &query::Closure, format: Format) {
+    let everyone = query::principals(world);
+    let rows: Vec<(&query::Who, usize, (usize, usize))> = everyone
+        .iter()
+        .filter_map(|w| {
+            let counts = closure.counts(w.arn());
+            (counts.0 > 0).then(|| closure.component_of(w.arn()).map(|c| (w, c, counts)))?
+        })
+        .collect();
+    let edges = graph.edges.values().flatten();
+    match format {
+        Format::Json => {
+            let principals: Vec<Value> = rows
+                .iter()
+                .map(|(w, c, (all, yes))| {
+                    json!({ "principal": w.arn(), "kind": w.kind(), "component": c, "roles": all, "definitely": yes })
+                })
+                .collect();
+            let components: Vec<Value> = closure
+                .component_members()
+                .enumerate()
+                .map(|(id, (members, cyclic))| {
+                    json!({ "id": id, "members": members, "cyclic": cyclic, "reaches": closure.reached_components(id) })
+                })
+                .collect();
+            // Each distinct set of hop conditions once; an edge names it by position.
+            let mut conditions: Vec<Value> = Vec::new();
+            let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+            let edges: Vec<Value> = edges
+                .map(|e| {
+                    let node = |arn: &str| closure.index_of(arn).map_or(Value::Null, Value::from);
+                    let depends = match unknowns_json(&e.verdict) {
+                        Value::Null => Value::Null,
+                        u => {
+                            let key = u.to_string();
+                            let next = conditions.len();
+                            let i = *seen.entry(key).or_insert(next);
+                            if i == next {
+                                conditions.push(u);
+                            }
+                            Value::from(i)
+                        }
+                    };
+                    json!([node(&e.from), node(&e.to), depends])
+                })
+                .collect();
+            println!(
+                "{}",
+                json!({ "principals": principals, "nodes": closure.nodes(), "components": components,
+                        "conditions": conditions, "edges": edges })
+            );
+        }
+        Format::Text => {
+            let w = rows.iter().map(|(w, _, _)| w.arn().len()).max().unwrap_or(9).max(9);
+            println!("{:<w$} {:<4} {:>6} {:>10} {:>9}", "principal", "kind", "roles", "definitely", "component");
+            for (who, c, (all, yes)) in &rows {
+                println!("{:<w$} {:<4} {:>6} {:>10} {:>9}", who.arn(), who.kind(), all, yes, c);
+            }
+            let (yes, cond) = graph.edges.values().flatten().fold((0, 0), |(y, i), e| {
+                if e.verdict == Verdict::Yes {
+                    (y + 1, i)
+                } else {
+                    (y, i + 1)
+                }
+            });
+            let largest = closure.components().map(|(m, _)| m.len()).max().unwrap_or(0);
+            println!(
+                "{} of {} principals reach a role; {} edges ({yes} yes, {cond} if); largest component {largest} principals",
+                rows.len(),
+                everyone.len(),
+                yes + cond
+            );
+            println!("paths and hop conditions: reach --from PRINCIPAL, or --paths for every principal");
+        }
+    }
+}
+
+/// `reach`; always `Ok(true)` once answered.
+pub fn reach(args: &ReachArgs) -> Result<bool, String> {
+    let world = load(&args.world)?;
+    if let Some(from) = &args.from {
+        let results = query::reach(&world, Some(from)).map_err(|e| e.to_string())?;
+        print_paths(&results, args.format);
+        return Ok(true);
+    }
+    let bar = progress_bar(0, "assume-role edges");
+    let graph = query::reach_edges(&world, &mut |done, total| {
+        if let Some(b) = &bar {
+            b.set_length(total as u64);
+            b.set_position(done as u64);
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if args.paths {
+        let results: Vec<(String, Vec<Reached>)> = query::principals(&world)
+            .iter()
+            .map(|w| (w.arn().to_string(), graph.from(w.arn())))
+            .filter(|(_, r)| !r.is_empty())
+            .collect();
+        print_paths(&results, args.format);
+    } else {
+        print_summary(&world, &graph, &query::Closure::new(&graph), args.format);
     }
     Ok(true)
 }

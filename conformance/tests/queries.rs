@@ -69,20 +69,33 @@ fn check_who_can(model: &WorldModel, action: u8, resource: u8, pick: &[u8]) -> R
     let action = gen::pick(&gen::ACTIONS, action);
     let resource = gen::pick(&gen::RESOURCES, resource);
     let q = Question::new(action, resource);
-    let answers = query::who_can(&world, &q).expect("who-can answers");
-    prop_assert_eq!(answers.len(), world.users.len() + world.roles.len());
+    let result = query::who_can(&world, &q).expect("who-can answers");
+    let answers = &result.answers;
+    let roots = query::roots(&world);
+    let undecided_roots = result.undecided.iter().filter(|u| u.kind == "root").count();
+    prop_assert_eq!(answers.len() + undecided_roots, world.users.len() + world.roles.len() + roots.len());
+    // Root users are undecided only for sts:AssumeRole; federated users whenever their
+    // credentials could make the request (not IAM, not STS but GetCallerIdentity).
+    prop_assert_eq!(undecided_roots, if action == "sts:AssumeRole" { roots.len() } else { 0 });
+    let federated_possible =
+        !action.starts_with("iam:") && (!action.starts_with("sts:") || action == "sts:GetCallerIdentity");
+    let federated = result.undecided.iter().filter(|u| u.kind == "federated").count();
+    prop_assert_eq!(federated, if federated_possible { roots.len() } else { 0 });
+    prop_assert!(result.undecided.iter().all(|u| !u.reason.is_empty()));
     let tried = contexts(pick);
-    for a in &answers {
-        let can = query::can(&world, a.who.arn(), &q).expect("can answers");
-        prop_assert_eq!(&can.verdict, &a.verdict, "who-can and can differ for {}", a.who.arn());
-        prop_assert_eq!(can.decision.is_allowed(), exact(&world, &a.who, &q, &Context::new()));
-        let allowed: Vec<bool> = tried.iter().map(|c| exact(&world, &a.who, &q, c)).collect();
+    for a in answers {
+        let who = Who::find(&world, &a.principal).expect("a principal of the world");
+        prop_assert_eq!(a.kind, who.kind());
+        let can = query::can(&world, &a.principal, &q).expect("can answers");
+        prop_assert_eq!(&can.verdict, &a.verdict, "who-can and can differ for {}", a.principal);
+        prop_assert_eq!(can.decision.is_allowed(), exact(&world, &who, &q, &Context::new()));
+        let allowed: Vec<bool> = tried.iter().map(|c| exact(&world, &who, &q, c)).collect();
         match &a.verdict {
             Verdict::Yes => {
-                prop_assert!(allowed.iter().all(|x| *x), "{} is yes but denied under a context", a.who.arn())
+                prop_assert!(allowed.iter().all(|x| *x), "{} is yes but denied under a context", a.principal)
             }
             Verdict::No => {
-                prop_assert!(!allowed.iter().any(|x| *x), "{} is no but allowed under a context", a.who.arn())
+                prop_assert!(!allowed.iter().any(|x| *x), "{} is no but allowed under a context", a.principal)
             }
             Verdict::If(u) => prop_assert!(!u.keys.is_empty()),
         }
@@ -158,6 +171,37 @@ fn check_reach(model: &WorldModel) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The reachability computed once over the graph's strongly connected components
+/// equals a plain breadth-first search from each principal: the same roles, and the
+/// same roles reached through "yes" hops alone.
+fn check_closure(model: &WorldModel) -> Result<(), TestCaseError> {
+    let world = world_of(model);
+    let graph = query::reach_edges(&world, &mut |_, _| {}).expect("reach answers");
+    let closure = query::Closure::new(&graph);
+    for who in query::principals(&world) {
+        let searched = graph.from(who.arn());
+        let all: Vec<&str> = searched.iter().map(|r| r.role.as_str()).collect();
+        let definite: Vec<&str> = searched.iter().filter(|r| r.definite()).map(|r| r.role.as_str()).collect();
+        prop_assert_eq!(closure.roles(who.arn()), all.clone(), "roles reached from {}", who.arn());
+        prop_assert_eq!(closure.definite_roles(who.arn()), definite.clone(), "yes-only roles from {}", who.arn());
+        prop_assert_eq!(closure.counts(who.arn()), (all.len(), definite.len()));
+        if !all.is_empty() {
+            let c = closure.component_of(who.arn()).expect("a principal with an edge has a component");
+            let members: Vec<String> = closure
+                .reached_components(c)
+                .into_iter()
+                .flat_map(|d| closure.components().nth(d).map(|(m, _)| m).unwrap_or_default())
+                .filter(|m| *m != who.arn())
+                .map(str::to_string)
+                .collect();
+            let mut members = members;
+            members.sort();
+            prop_assert_eq!(members, all.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(config())]
 
@@ -174,5 +218,10 @@ proptest! {
     #[test]
     fn reach_edges_are_the_assume_role_decisions(model in gen::strategy::<WorldModel>(gen::WORLD_BYTES)) {
         check_reach(&model)?;
+    }
+
+    #[test]
+    fn reach_closure_equals_a_search_per_principal(model in gen::strategy::<WorldModel>(gen::WORLD_BYTES)) {
+        check_closure(&model)?;
     }
 }

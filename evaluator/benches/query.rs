@@ -6,7 +6,10 @@
 //!   resolve groups and attachments);
 //! - `can`: one decision with trace and its three-valued verdict, after import;
 //! - `who_can`: every principal's verdict for one action and resource;
-//! - `reach`: every sts:AssumeRole edge of the account.
+//! - `reach/all`: every sts:AssumeRole edge of the account; `reach/closure`: the
+//!   strongly connected components and the closure of those edges (which roles every
+//!   principal reaches); `reach/whole`: both, the computation of `reach` for the
+//!   whole account.
 //!
 //! The account is read from `IAM_ACCOUNT_FILE`, else `target/accounts/synthetic.json`,
 //! which is generated (Python 3) when missing. Run with
@@ -85,8 +88,27 @@ fn bench(c: &mut Criterion) {
     g.finish();
 
     let mut g = c.benchmark_group("accounts");
-    g.sample_size(10).measurement_time(Duration::from_secs(30));
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
     g.bench_function("reach/all", |b| b.iter(|| black_box(query::reach_edges(&world, &mut |_, _| {}).unwrap())));
+    g.bench_function("reach/closure", |b| {
+        let graph = query::reach_edges(&world, &mut |_, _| {}).unwrap();
+        let closure = query::Closure::new(&graph);
+        let pairs: usize = query::principals(&world).iter().map(|w| closure.counts(w.arn()).0).sum();
+        eprintln!(
+            "reach: {} callers with edges, {} edges, {} nodes, {} principal-role pairs",
+            graph.edges.len(),
+            graph.edges.values().map(Vec::len).sum::<usize>(),
+            closure.nodes().len(),
+            pairs
+        );
+        b.iter(|| black_box(query::Closure::new(black_box(&graph))))
+    });
+    g.bench_function("reach/whole", |b| {
+        b.iter(|| {
+            let graph = query::reach_edges(&world, &mut |_, _| {}).unwrap();
+            black_box(query::Closure::new(&graph))
+        })
+    });
     g.finish();
 }
 

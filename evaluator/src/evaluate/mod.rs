@@ -80,6 +80,15 @@ impl PolicySet {
     }
 }
 
+/// What one identity-based policy says of `request` on its own: whether some Allow
+/// statement matches, and whether some Deny statement matches. A layer's policies
+/// are OR'ed (R6.10), so a layer's result is the union of its policies'.
+pub fn identity_matches(request: &Request, policy: &Policy) -> (bool, bool) {
+    let scope = scan::Scope { layer: crate::decision::Layer::IdentityPolicy, has_boundary: false };
+    let found = scan::scan_policy(policy, None, request, scope, String::new, &mut NoTrace);
+    (found.allow, found.deny)
+}
+
 /// Decides `request` against `set`.
 pub fn evaluate(request: &Request, set: &PolicySet) -> Decision {
     decide(request, set, None, &mut NoTrace)

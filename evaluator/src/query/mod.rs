@@ -7,11 +7,15 @@
 //! answer is the oracle's own decision procedure run on the world's policies; `reach`
 //! edges are the decisions of `sts:AssumeRole` as [`World::assume_role`] makes them.
 //!
-//! Principals are the world's IAM users and roles; a role stands for a session of it
-//! named [`SESSION_NAME`], with no session policy, no session tags, no source
-//! identity and no MFA.
+//! Principals are the world's IAM users and roles, and (in `who-can`) the root user
+//! of each account of the world; a role stands for a session of it named
+//! [`SESSION_NAME`], with no session policy, no session tags, no source identity and
+//! no MFA. Federated users are not entities of the world: `who-can` lists them as
+//! undecided, with the reason.
 
+mod closure;
 mod reach;
+mod scc;
 pub mod unknown;
 mod who_can;
 
@@ -24,9 +28,10 @@ use crate::request::Request;
 use crate::sts::Session;
 use crate::world::{Caller, World, WorldError};
 
+pub use closure::Closure;
 pub use reach::{reach, reach_edges, Edge, Hop, Reach, Reached};
 pub use unknown::{Bound, Knowledge, Unknowns};
-pub use who_can::{who_can, who_can_with_progress, Answer};
+pub use who_can::{who_can, who_can_with_progress, Answer, Undecided, WhoCan};
 
 /// The session name a role stands for in questions (a valid `RoleSessionName`).
 pub const SESSION_NAME: &str = "iam-conformance";
@@ -146,6 +151,29 @@ pub fn principals(world: &World) -> Vec<Who> {
         .collect()
 }
 
+/// The root user of every account of the world (the accounts of its users, groups,
+/// roles and customer managed policies, and of its organization), sorted.
+pub fn roots(world: &World) -> Vec<Who> {
+    let arns = world.users.keys().chain(world.groups.keys()).chain(world.roles.keys()).chain(world.policies.keys());
+    // The account is the fifth field of an ARN.
+    let mut accounts: std::collections::BTreeSet<&str> = arns
+        .filter_map(|a| a.split(':').nth(4))
+        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    if let Some(org) = &world.organization {
+        accounts.extend(org.accounts.keys().map(String::as_str));
+        accounts.extend(org.management_account.as_deref());
+    }
+    accounts.into_iter().map(|a| Who::Root(format!("arn:aws:iam::{a}:root"))).collect()
+}
+
+/// True when the caller's credentials cannot make the request at all, whatever the
+/// policies say (R12a.4, R12a.5: a role session cannot call GetFederationToken or
+/// GetSessionToken).
+pub fn credentials_forbid(who: &Who, action: &str) -> bool {
+    crate::sts::session::credentials_forbid(&who.caller(), action)
+}
+
 /// `aws:userid` where the world knows it (CASE-FORMAT.md v1.1 `id`; FEDERATION.md
 /// section 7): the user's unique ID, `ROLEID:SESSION` for a role session, the account
 /// for the root user.
@@ -159,7 +187,7 @@ pub fn user_id(world: &World, who: &Who) -> Option<String> {
             };
             format!("{id}:{name}")
         }),
-        Who::Root(_) => None,
+        Who::Root(arn) => Principal::parse(arn).ok().and_then(|p| p.account().map(str::to_string)),
     }
 }
 
@@ -213,13 +241,13 @@ impl Question {
         Question { action: action.to_string(), resource: resource.to_string(), ..Question::default() }
     }
 
-    fn knowledge(&self, userid: bool) -> Knowledge {
+    pub(crate) fn knowledge(&self, userid: bool) -> Knowledge {
         Knowledge { given: self.context.iter().map(|(k, _)| k.to_string()).collect(), userid, resource_tags: false }
     }
 }
 
 /// The request `who` makes for `q`, and the policies that decide it.
-fn prepare(world: &World, who: &Who, q: &Question) -> Result<(Request, PolicySet, bool), QueryError> {
+pub(crate) fn prepare(world: &World, who: &Who, q: &Question) -> Result<(Request, PolicySet, bool), QueryError> {
     let caller = who.caller();
     let principal = world.principal_of(&caller)?;
     let mut context = q.context.clone();
@@ -240,9 +268,17 @@ fn prepare(world: &World, who: &Who, q: &Question) -> Result<(Request, PolicySet
 pub fn can(world: &World, principal: &str, q: &Question) -> Result<CanAnswer, QueryError> {
     let who = Who::find(world, principal)?;
     let (request, set, userid) = prepare(world, &who, q)?;
+    if credentials_forbid(&who, &q.action) {
+        let decision = Decision {
+            outcome: crate::decision::Outcome::ImplicitDeny,
+            denied_by: Some(crate::decision::Layer::CredentialType),
+            trace: Some(crate::decision::Trace::default()),
+        };
+        return Ok(CanAnswer { request, decision, verdict: Verdict::No });
+    }
     let decision = crate::evaluate::evaluate_with_trace(&request, &set);
     // A role stands for any of its sessions: its aws:userid (ROLEID:SESSION) is unknown.
-    let verdict = verdict(&request, &set, &q.knowledge(userid && matches!(who, Who::User(_))));
+    let verdict = verdict(&request, &set, &q.knowledge(userid && !matches!(who, Who::Role(_))));
     Ok(CanAnswer { request, decision, verdict })
 }
 
@@ -259,12 +295,30 @@ pub fn can_with_policies(request: Request, set: &PolicySet, given: &Context) -> 
     CanAnswer { request, decision, verdict }
 }
 
+/// A principal of the world by ARN, without the session a role stands for.
+#[derive(Debug, Clone, Copy)]
+enum Entity<'a> {
+    User(&'a str),
+    Role(&'a str),
+    Root,
+}
+
+impl Who {
+    fn entity(&self) -> Entity<'_> {
+        match self {
+            Who::User(a) => Entity::User(a),
+            Who::Role(s) => Entity::Role(&s.role_arn),
+            Who::Root(_) => Entity::Root,
+        }
+    }
+}
+
 /// The identity policies of a principal, by reference, as
 /// [`World::caller_policies`] collects them.
-fn identity_refs<'w>(world: &'w World, who: &Who) -> Vec<&'w Policy> {
+fn identity_refs<'w>(world: &'w World, who: Entity<'_>) -> Vec<&'w Policy> {
     let managed = |arns: &'w [String]| arns.iter().filter_map(|a| world.policies.get(a));
     match who {
-        Who::User(arn) => match world.users.get(arn) {
+        Entity::User(arn) => match world.users.get(arn) {
             Some(u) => {
                 let mut out: Vec<&Policy> = u.inline_policies.iter().chain(managed(&u.managed_policies)).collect();
                 for g in u.groups.iter().filter_map(|g| world.groups.get(g)) {
@@ -274,10 +328,20 @@ fn identity_refs<'w>(world: &'w World, who: &Who) -> Vec<&'w Policy> {
             }
             None => Vec::new(),
         },
-        Who::Role(s) => match world.roles.get(&s.role_arn) {
+        Entity::Role(arn) => match world.roles.get(arn) {
             Some(r) => r.inline_policies.iter().chain(managed(&r.managed_policies)).collect(),
             None => Vec::new(),
         },
-        Who::Root(_) => Vec::new(),
+        Entity::Root => Vec::new(),
     }
+}
+
+/// The permissions boundary of a principal, by reference.
+fn boundary_ref<'w>(world: &'w World, who: Entity<'_>) -> Option<&'w Policy> {
+    let arn = match who {
+        Entity::User(a) => world.users.get(a).and_then(|u| u.permissions_boundary.as_ref()),
+        Entity::Role(a) => world.roles.get(a).and_then(|r| r.permissions_boundary.as_ref()),
+        Entity::Root => None,
+    }?;
+    world.policies.get(arn)
 }

@@ -14,12 +14,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use crate::context::{Context, ContextValue};
 use crate::evaluate::{evaluate, PolicySet};
 use crate::pattern::arn_components;
-use crate::policy::{Effect, Policy, PrincipalKind, PrincipalSpec};
+use crate::policy::{Effect, Policy, PrincipalKind, PrincipalSpec, Statement};
 use crate::principal::Principal;
 use crate::request::Request;
 use crate::world::World;
 
-use super::unknown::{bound_policy, bound_set, statement_maybe, Bound, Knowledge, Unknowns};
+use super::unknown::{
+    bound_policy, bound_set, conditional_statements, policy_unknowns, statement_maybe, statements_unknowns, Bound,
+    Knowledge, Unknowns,
+};
 use super::{identity_refs, principals, QueryError, Verdict, Who, SESSION_NAME};
 
 const ASSUME_ROLE: &str = "sts:AssumeRole";
@@ -132,23 +135,62 @@ struct Directory<'a> {
     everyone: &'a [Who],
     users: HashMap<&'a str, usize>,
     roles: HashMap<(String, String), usize>,
+    /// By account, its principals with an identity policy that can allow
+    /// sts:AssumeRole, ascending.
     by_account: HashMap<String, Vec<usize>>,
     all: Vec<usize>,
     /// Principals with an identity policy that can allow sts:AssumeRole.
     capable: Vec<bool>,
+    /// Each principal's identity policies that can allow sts:AssumeRole on some
+    /// role, by number in `policies`.
+    assume_policies: Vec<Vec<usize>>,
+    /// The Allow statements that can match sts:AssumeRole on some role, of every
+    /// identity policy that has one.
+    policies: Vec<Vec<&'a Statement>>,
+}
+
+/// For one role: can each identity policy (by its number in
+/// [`Directory::policies`]) allow sts:AssumeRole on it, for some condition values?
+/// Decided once per policy and role, when first needed.
+struct MayAssume<'p> {
+    arn: &'p str,
+    /// 0 not yet decided, 1 no, 2 yes.
+    row: Vec<u8>,
+}
+
+impl MayAssume<'_> {
+    fn check(&mut self, policies: &[Vec<&Statement>], id: usize) -> bool {
+        match self.row.get(id).copied() {
+            Some(1) | None => false,
+            Some(2) => true,
+            Some(_) => {
+                let may = policies.get(id).is_some_and(|statements| {
+                    statements.iter().any(|s| statement_maybe(s, ASSUME_ROLE, Some(self.arn)))
+                });
+                if let Some(slot) = self.row.get_mut(id) {
+                    *slot = if may { 2 } else { 1 };
+                }
+                may
+            }
+        }
+    }
 }
 
 impl<'a> Directory<'a> {
-    fn new(world: &World, everyone: &'a [Who]) -> Directory<'a> {
+    fn new(world: &'a World, everyone: &'a [Who]) -> Directory<'a> {
         let mut users = HashMap::new();
         let mut roles = HashMap::new();
         let mut by_account: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut memo: HashMap<usize, bool> = HashMap::new();
+        // Per policy address: its number in `policies` when it can allow sts:AssumeRole.
+        let mut memo: HashMap<usize, Option<usize>> = HashMap::new();
+        let mut policies: Vec<Vec<&Statement>> = Vec::new();
         let mut capable = Vec::with_capacity(everyone.len());
+        let mut assume_policies = Vec::with_capacity(everyone.len());
         for (i, who) in everyone.iter().enumerate() {
             let arn = who.arn();
             let Some([_, _, _, _, account, resource]) = arn_components(arn) else {
                 capable.push(false);
+                assume_policies.push(Vec::new());
                 continue;
             };
             match who {
@@ -161,62 +203,89 @@ impl<'a> Directory<'a> {
                 }
                 Who::Root(_) => {}
             }
-            by_account.entry(account.to_string()).or_default().push(i);
-            capable.push(identity_refs(world, who).into_iter().any(|p| {
-                *memo.entry(std::ptr::from_ref(p).addr()).or_insert_with(|| {
-                    p.statements.iter().any(|s| s.effect == Effect::Allow && statement_maybe(s, ASSUME_ROLE, None))
-                })
-            }));
-        }
-        Directory { everyone, users, roles, by_account, all: (0..everyone.len()).collect(), capable }
-    }
 
-    fn capable_in(&self, account: &str, out: &mut BTreeSet<usize>) {
-        for &i in self.by_account.get(account).into_iter().flatten() {
-            if self.capable.get(i).copied().unwrap_or(false) {
-                out.insert(i);
+            let mut ids: Vec<usize> = Vec::new();
+            for p in identity_refs(world, who.entity()) {
+                let id = *memo.entry(std::ptr::from_ref(p).addr()).or_insert_with(|| {
+                    let assume: Vec<&Statement> = p
+                        .statements
+                        .iter()
+                        .filter(|s| s.effect == Effect::Allow && statement_maybe(s, ASSUME_ROLE, None))
+                        .collect();
+                    (!assume.is_empty()).then(|| {
+                        policies.push(assume);
+                        policies.len() - 1
+                    })
+                });
+                ids.extend(id);
             }
+            if !ids.is_empty() {
+                by_account.entry(account.to_string()).or_default().push(i);
+            }
+            capable.push(!ids.is_empty());
+            assume_policies.push(ids);
         }
+        let all = (0..everyone.len()).collect();
+        Directory { everyone, users, roles, by_account, all, capable, assume_policies, policies }
     }
 
-    /// Every principal the trust policy's Allow statements can name.
-    fn candidates(&self, trust: &Policy) -> BTreeSet<usize> {
-        let mut out = BTreeSet::new();
+    /// Can principal `i`'s identity policies allow sts:AssumeRole on the role of
+    /// `memo` (for some condition values)? Needed where the trust policy names only
+    /// the account (R7.6) or the caller is in another account (R8.1).
+    fn may_assume(&self, i: usize, memo: &mut MayAssume<'_>) -> bool {
+        self.assume_policies.get(i).is_some_and(|ids| ids.iter().any(|&id| memo.check(&self.policies, id)))
+    }
+
+    fn capable_in(&self, account: &str, out: &mut Vec<usize>) {
+        out.extend(self.by_account.get(account).into_iter().flatten());
+    }
+
+    /// Every principal the trust policy's Allow statements can name: those named
+    /// themselves (or by `*`), and those named only through their account, who also
+    /// need an identity policy that can allow sts:AssumeRole on the role.
+    fn candidates(&self, trust: &Policy) -> (BTreeSet<usize>, Vec<usize>) {
+        let mut direct = BTreeSet::new();
+        let mut by_account = Vec::new();
         for s in trust.statements.iter().filter(|s| s.effect == Effect::Allow && statement_maybe(s, ASSUME_ROLE, None))
         {
             let Some(block) = &s.principal else { continue };
             if block.negated {
                 // NotPrincipal in an Allow names the others by their account only.
-                out.extend(self.all.iter().copied().filter(|&i| self.capable.get(i).copied().unwrap_or(false)));
+                by_account.extend(self.all.iter().copied().filter(|&i| self.capable.get(i).copied().unwrap_or(false)));
                 continue;
             }
             let entries = match &block.spec {
                 PrincipalSpec::Any => {
-                    out.extend(self.all.iter().copied());
+                    direct.extend(self.all.iter().copied());
                     continue;
                 }
                 PrincipalSpec::Map(entries) => entries,
             };
             for id in entries.iter().filter(|(k, _)| *k == PrincipalKind::Aws).flat_map(|(_, ids)| ids) {
-                self.named(id, &mut out);
+                self.named(id, &mut direct, &mut by_account);
             }
         }
-        out.retain(|&i| matches!(self.everyone.get(i), Some(Who::User(_) | Who::Role(_))));
-        out
+        let person = |i: &usize| matches!(self.everyone.get(*i), Some(Who::User(_) | Who::Role(_)));
+        direct.retain(person);
+        by_account.sort_unstable();
+        by_account.dedup();
+        by_account.retain(|i| person(i) && !direct.contains(i));
+        (direct, by_account)
     }
 
-    fn named(&self, id: &str, out: &mut BTreeSet<usize>) {
+    fn named(&self, id: &str, direct: &mut BTreeSet<usize>, by_account: &mut Vec<usize>) {
+        let out = direct;
         if id == "*" {
             out.extend(self.all.iter().copied());
             return;
         }
         if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
-            self.capable_in(id, out);
+            self.capable_in(id, by_account);
             return;
         }
         let Some([_, _, service, _, account, resource]) = arn_components(id) else { return };
         match service {
-            "iam" if resource == "root" => self.capable_in(account, out),
+            "iam" if resource == "root" => self.capable_in(account, by_account),
             "iam" => {
                 if let Some(&i) = self.users.get(id) {
                     out.insert(i);
@@ -302,7 +371,9 @@ fn edges_from(world: &World, who: &Who, targets: &mut [Target<'_>], roles: &[usi
     let mut out = Vec::new();
     // One policy set per account of the roles (RCPs follow the role's account), with
     // whether bounding changed it.
-    let mut sets: HashMap<String, (PolicySet, PolicySet, PolicySet, bool)> = HashMap::new();
+    // Per account: the caller's statements that read unknown keys, both bounds of
+    // its set, and whether bounding changed it.
+    let mut sets: HashMap<String, (Vec<Statement>, PolicySet, PolicySet, bool)> = HashMap::new();
     let mut previous: Option<(Request, &BTreeMap<String, String>)> = None;
     for &r in roles {
         let Some(target) = targets.get_mut(r) else { continue };
@@ -315,9 +386,12 @@ fn edges_from(world: &World, who: &Who, targets: &mut [Target<'_>], roles: &[usi
             let found = bound_set(&mut optimistic, &k, Bound::Optimistic, ASSUME_ROLE, None);
             let mut pessimistic = set.clone();
             bound_set(&mut pessimistic, &k, Bound::Pessimistic, ASSUME_ROLE, None);
-            sets.insert(target.account.clone(), (set, optimistic, pessimistic, !found.is_empty()));
+            let conditional = conditional_statements(&set, &k, ASSUME_ROLE);
+            sets.insert(target.account.clone(), (conditional, optimistic, pessimistic, !found.is_empty()));
         }
-        let Some((plain, optimistic, pessimistic, caller_bounded)) = sets.get_mut(&target.account) else { continue };
+        let Some((conditional, optimistic, pessimistic, caller_bounded)) = sets.get_mut(&target.account) else {
+            continue;
+        };
         let request = assume_request(world, &principal, &base, target, previous.take());
         let allowed = decide(&request, optimistic, &mut target.optimistic);
         let tags = target.tags;
@@ -331,10 +405,10 @@ fn edges_from(world: &World, who: &Who, targets: &mut [Target<'_>], roles: &[usi
             Verdict::Yes
         } else {
             // Which unknowns this edge depends on: the statements that can match.
-            let mut with_trust = plain.clone();
-            with_trust.resource_policy = target.trust.cloned();
-            with_trust.resource_is_trust = true;
-            let found: Unknowns = bound_set(&mut with_trust, &k, Bound::Optimistic, ASSUME_ROLE, Some(target.arn));
+            let mut found: Unknowns = statements_unknowns(conditional, &k, ASSUME_ROLE, Some(target.arn));
+            if let Some(trust) = target.trust {
+                policy_unknowns(trust, &k, ASSUME_ROLE, Some(target.arn), &mut found);
+            }
             Verdict::If(found)
         };
         out.push(Edge { from: who.arn().to_string(), to: target.arn.to_string(), verdict });
@@ -371,7 +445,12 @@ fn graph(world: &World, from: Option<&str>, progress: &mut dyn FnMut(usize, usiz
         let account = arn_components(arn).map(|[_, _, _, _, a, _]| a.to_string()).unwrap_or_default();
         let t = targets.len();
         if let Some(trust) = &role.trust_policy {
-            for c in directory.candidates(trust) {
+            let (direct, by_account) = directory.candidates(trust);
+            let mut memo = MayAssume { arn, row: vec![0; directory.policies.len()] };
+            let by_account = by_account.into_iter().filter(|&c| directory.may_assume(c, &mut memo));
+            let mut all: Vec<usize> = direct.into_iter().chain(by_account).collect();
+            all.sort_unstable();
+            for c in all {
                 by_caller.entry(c).or_default().push(t);
             }
         }

@@ -187,6 +187,44 @@ fn statement_unknowns(s: &Statement, k: &Knowledge, out: &mut Unknowns) -> bool 
     any
 }
 
+/// Can a statement read a key the world cannot know (in its conditions or its
+/// resource's variables)?
+pub fn may_read_unknown(s: &Statement, k: &Knowledge) -> bool {
+    !s.conditions.is_empty() || s.resource.as_ref().is_some_and(|b| b.patterns.iter().any(|p| pattern_unknown(p, k)))
+}
+
+/// What the statements of `policy` that can match `action` on `resource` read that
+/// the world cannot know, added to `found` (what [`bound_policy`] finds, without
+/// building the bounded policy).
+pub fn policy_unknowns(policy: &Policy, k: &Knowledge, action: &str, resource: Option<&str>, found: &mut Unknowns) {
+    for s in policy.statements.iter().filter(|s| may_read_unknown(s, k) && statement_maybe(s, action, resource)) {
+        statement_unknowns(s, k, found);
+    }
+}
+
+/// The statements of every policy of `set` that can match `action` on some resource
+/// and read a key the world cannot know: those [`statements_unknowns`] looks at.
+pub fn conditional_statements(set: &PolicySet, k: &Knowledge, action: &str) -> Vec<Statement> {
+    let levels = set.scps.iter().chain(set.rcps.iter()).flatten().flatten();
+    let all = set.identity.iter().chain(set.resource_policy.iter()).chain(set.boundary.iter());
+    all.chain(set.session.iter().flatten())
+        .chain(levels)
+        .flat_map(|p| &p.statements)
+        .filter(|s| may_read_unknown(s, k) && statement_maybe(s, action, None))
+        .cloned()
+        .collect()
+}
+
+/// What those of `statements` that can match `action` on `resource` read that the
+/// world cannot know.
+pub fn statements_unknowns(statements: &[Statement], k: &Knowledge, action: &str, resource: Option<&str>) -> Unknowns {
+    let mut found = Unknowns::default();
+    for s in statements.iter().filter(|s| statement_maybe(s, action, resource)) {
+        statement_unknowns(s, k, &mut found);
+    }
+    found
+}
+
 /// The policy with its unknown statements resolved for `bound`, or `None` when no
 /// statement that can match `action` on `resource` reads an unknown key. The
 /// unknowns of those statements are added to `found`.
@@ -200,9 +238,7 @@ pub fn bound_policy(
 ) -> Option<Policy> {
     let mut changed: Option<Policy> = None;
     for (i, s) in policy.statements.iter().enumerate() {
-        if s.conditions.is_empty()
-            && !s.resource.as_ref().is_some_and(|b| b.patterns.iter().any(|p| pattern_unknown(p, k)))
-        {
+        if !may_read_unknown(s, k) {
             continue;
         }
         if !statement_maybe(s, action, resource) {

@@ -20,15 +20,19 @@ use crate::principal::{Principal, PrincipalMatch};
 use crate::request::Request;
 use crate::world::World;
 
-use super::unknown::{bound_policy, bound_set, depends_on_principal, statement_maybe, Bound, Knowledge, Unknowns};
-use super::{principals, user_id, QueryError, Question, Verdict, Who};
+use super::unknown::{
+    bound_policy, bound_set, depends_on_principal, may_read_unknown, statement_maybe, Bound, Knowledge, Unknowns,
+};
+use super::{boundary_ref, identity_refs, user_id, Entity, QueryError, Question, Verdict, Who};
 use crate::context::ContextValue;
 
 /// One principal's answer in [`who_can`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
-    /// The principal.
-    pub who: Who,
+    /// The principal's ARN (a user, role or root user ARN).
+    pub principal: String,
+    /// `user`, `role` or `root`.
+    pub kind: &'static str,
     /// Its verdict.
     pub verdict: Verdict,
 }
@@ -61,29 +65,19 @@ struct Prepared {
     relevant: bool,
     /// Its outcome depends on the principal.
     per_principal: bool,
-    /// The policy resolved for each bound (moved in and out of a scratch set).
+    /// The policy resolved for each bound, where bounding changed it.
     bounded: [Option<Policy>; 2],
     /// Contributions when they do not depend on the principal.
     shared: [Option<Contribution>; 2],
     unknowns: Unknowns,
 }
 
-struct Scratch {
-    set: PolicySet,
-}
-
-impl Scratch {
-    /// What `policy` adds to the identity layer of `request`.
-    fn contribution(&mut self, request: &Request, policy: &mut Option<Policy>) -> Contribution {
-        let Some(p) = policy.take() else { return Contribution::Nothing };
-        self.set.identity.push(p);
-        let d = evaluate(request, &self.set);
-        *policy = self.set.identity.pop();
-        match d.outcome {
-            crate::decision::Outcome::Allowed => Contribution::Allow,
-            crate::decision::Outcome::ExplicitDeny => Contribution::Deny,
-            crate::decision::Outcome::ImplicitDeny => Contribution::Nothing,
-        }
+/// What `policy` adds to the identity layer of `request`.
+fn contribution(request: &Request, policy: &Policy) -> Contribution {
+    match crate::evaluate::identity_matches(request, policy) {
+        (_, true) => Contribution::Deny,
+        (true, false) => Contribution::Allow,
+        (false, false) => Contribution::Nothing,
     }
 }
 
@@ -101,15 +95,15 @@ fn prepare_policy(p: &Policy, k: &Knowledge, q: &Question) -> Prepared {
     }
     let per_principal = relevant.iter().any(|s| depends_on_principal(s, k));
     let mut unknowns = Unknowns::default();
-    let optimistic = bound_policy(p, k, Bound::Optimistic, &q.action, resource, &mut unknowns);
-    let pessimistic = bound_policy(p, k, Bound::Pessimistic, &q.action, resource, &mut Unknowns::default());
-    Prepared {
-        relevant: true,
-        per_principal,
-        bounded: [Some(optimistic.unwrap_or_else(|| p.clone())), Some(pessimistic.unwrap_or_else(|| p.clone()))],
-        shared: [None, None],
-        unknowns,
+    if !relevant.iter().any(|s| may_read_unknown(s, k)) {
+        return Prepared { relevant: true, per_principal, bounded: [None, None], shared: [None, None], unknowns };
     }
+    // Only statements that can apply matter to what the policy adds: the bounds are
+    // built from those alone.
+    let only = Policy { version: p.version, id: None, statements: relevant.into_iter().cloned().collect() };
+    let optimistic = bound_policy(&only, k, Bound::Optimistic, &q.action, resource, &mut unknowns);
+    let pessimistic = bound_policy(&only, k, Bound::Pessimistic, &q.action, resource, &mut Unknowns::default());
+    Prepared { relevant: true, per_principal, bounded: [optimistic, pessimistic], shared: [None, None], unknowns }
 }
 
 /// Can the resource-based policy grant `principal` anything for `q`?
@@ -125,10 +119,76 @@ fn resource_may_grant(policy: &Policy, principal: &Principal, q: &Question) -> b
     })
 }
 
-/// Every user and role of the world with its verdict for `q`, in the order of
-/// [`principals`].
-pub fn who_can(world: &World, q: &Question) -> Result<Vec<Answer>, QueryError> {
+/// The answer to "who can do this".
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WhoCan {
+    /// Every user and role of the world in the order of [`principals`], then the root
+    /// user of each account ([`super::roots`]) that is decided, each with its verdict.
+    pub answers: Vec<Answer>,
+    /// The principals (or kinds of principal) that cannot be decided exactly, each
+    /// with the reason: never counted as allowed.
+    pub undecided: Vec<Undecided>,
+}
+
+/// A principal, or a kind of principal, whose answer the world cannot decide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undecided {
+    /// Its ARN, or a pattern of ARNs (`arn:aws:sts::ACCOUNT:federated-user/*`).
+    pub principal: String,
+    /// `root` or `federated`.
+    pub kind: &'static str,
+    /// Why it is not decided.
+    pub reason: String,
+}
+
+/// Every user, role and root user of the world with its verdict for `q`, and the
+/// principals it cannot decide.
+pub fn who_can(world: &World, q: &Question) -> Result<WhoCan, QueryError> {
     who_can_with_progress(world, q, &mut |_, _| {})
+}
+
+const ROOT_ASSUMES: &str = "the root user calling sts:AssumeRole: the oracle's AssumeRole refuses it as the \
+console does, but the API's behaviour is not confirmed by the AWS documentation (IAM-SPEC.md U13)";
+
+const FEDERATED: &str = "federated users (GetFederationToken sessions) are not entities of the listing: each one \
+has the permissions of the IAM user or root user that made it intersected with the session policies passed to the \
+call (R12a.4), which the world does not record";
+
+/// The root users' answers, and what is undecided: root users calling
+/// sts:AssumeRole, and each account's federated users unless their credentials
+/// cannot make the request at all (IAM, and STS but GetCallerIdentity: R12a.4).
+fn roots_and_federated(world: &World, q: &Question, out: &mut WhoCan) -> Result<(), QueryError> {
+    for root in super::roots(world) {
+        let account = root.arn().trim_start_matches("arn:aws:iam::").trim_end_matches(":root").to_string();
+        if let Ok(principal) = Principal::parse(&format!("arn:aws:sts::{account}:federated-user/any")) {
+            let session = crate::sts::FederatedSession {
+                principal,
+                caller_arn: root.arn().to_string(),
+                session_policies: Vec::new(),
+                tags: std::collections::BTreeMap::new(),
+                duration_seconds: 3600,
+            };
+            if !crate::sts::session::credentials_forbid(&crate::world::Caller::Federated(&session), &q.action) {
+                out.undecided.push(Undecided {
+                    principal: format!("arn:aws:sts::{account}:federated-user/*"),
+                    kind: "federated",
+                    reason: FEDERATED.to_string(),
+                });
+            }
+        }
+        if q.action.eq_ignore_ascii_case("sts:AssumeRole") {
+            out.undecided.push(Undecided {
+                principal: root.arn().to_string(),
+                kind: "root",
+                reason: ROOT_ASSUMES.into(),
+            });
+            continue;
+        }
+        let (request, set, _) = super::prepare(world, &root, q)?;
+        let verdict = super::verdict(&request, &set, &q.knowledge(true));
+        out.answers.push(Answer { principal: root.arn().to_string(), kind: root.kind(), verdict });
+    }
+    Ok(())
 }
 
 /// The sets every principal of one account shares: resource policy, SCPs and RCPs,
@@ -177,49 +237,69 @@ pub fn who_can_with_progress(
     world: &World,
     q: &Question,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<Vec<Answer>, QueryError> {
-    let everyone = principals(world);
+) -> Result<WhoCan, QueryError> {
+    let mut users: Vec<&String> = world.users.keys().collect();
+    users.sort_unstable();
+    let mut roles: Vec<&String> = world.roles.keys().collect();
+    roles.sort_unstable();
     let resource_policy = world.resource_entry(&q.resource).and_then(|r| r.policy.as_ref());
     // In who-can a role stands for any of its sessions: aws:userid is unknown.
     let k = Knowledge { given: q.context.iter().map(|(key, _)| key.to_string()).collect(), ..Knowledge::default() };
     // R11.10: sts:GetCallerIdentity needs no permission, so no principal is skipped.
     let always = q.action.eq_ignore_ascii_case("sts:GetCallerIdentity");
+    // Whether role sessions' credentials can make the request at all (R12a.4, R12a.5).
+    let sessions_forbidden = roles
+        .first()
+        .and_then(|r| super::role_session(r))
+        .is_some_and(|s| super::credentials_forbid(&Who::Role(Box::new(s)), &q.action));
     let mut cache: HashMap<usize, Prepared> = HashMap::new();
     let mut bases = Bases::default();
-    let mut scratch = Scratch { set: PolicySet::default() };
-    let total = everyone.len();
-    let mut out = Vec::with_capacity(total);
-    for (i, who) in everyone.into_iter().enumerate() {
+    let total = users.len() + roles.len();
+    let mut out = WhoCan { answers: Vec::with_capacity(total), undecided: Vec::new() };
+    let entities = users.iter().map(|u| Entity::User(u)).chain(roles.iter().map(|r| Entity::Role(r)));
+    for (i, entity) in entities.enumerate() {
         if i % 256 == 0 {
             progress(i, total);
         }
-        let identity = super::identity_refs(world, &who);
-        let boundary = boundary_of(world, &who);
+        let (arn, kind) = match entity {
+            Entity::User(a) => (a, "user"),
+            Entity::Role(a) => (a, "role"),
+            Entity::Root => continue,
+        };
+        let mut answer = |verdict| out.answers.push(Answer { principal: arn.to_string(), kind, verdict });
+        if kind == "role" && sessions_forbidden {
+            answer(Verdict::No);
+            continue;
+        }
+        let identity = identity_refs(world, entity);
+        let boundary = boundary_ref(world, entity);
         let mut may = always;
         for p in identity.iter().chain(boundary.iter()) {
             let prepared = cache.entry(std::ptr::from_ref(*p).addr()).or_insert_with(|| prepare_policy(p, &k, q));
             may |= prepared.relevant && identity.iter().any(|x| std::ptr::eq(*x, *p));
         }
-        let principal = world.principal_of(&who.caller())?;
-        if !may && !resource_policy.is_some_and(|rp| resource_may_grant(rp, &principal, q)) {
-            out.push(Answer { who, verdict: Verdict::No });
+        if !may && resource_policy.is_none() {
+            answer(Verdict::No);
             continue;
         }
-        let verdict =
-            decide(world, &who, &principal, q, &k, &identity, boundary, &mut cache, &mut bases, &mut scratch)?;
-        out.push(Answer { who, verdict });
+        let who = match entity {
+            Entity::Role(r) => match super::role_session(r) {
+                Some(s) => Who::Role(Box::new(s)),
+                None => continue,
+            },
+            _ => Who::User(arn.to_string()),
+        };
+        let principal = world.principal_of(&who.caller())?;
+        if !may && !resource_policy.is_some_and(|rp| resource_may_grant(rp, &principal, q)) {
+            answer(Verdict::No);
+            continue;
+        }
+        let verdict = decide(world, &who, &principal, q, &k, &identity, boundary, &mut cache, &mut bases)?;
+        answer(verdict);
     }
+    roots_and_federated(world, q, &mut out)?;
     progress(total, total);
     Ok(out)
-}
-
-fn boundary_of<'w>(world: &'w World, who: &Who) -> Option<&'w Policy> {
-    let arn = match who {
-        Who::User(a) => world.users.get(a).and_then(|u| u.permissions_boundary.as_ref()),
-        Who::Role(s) => world.roles.get(&s.role_arn).and_then(|r| r.permissions_boundary.as_ref()),
-        Who::Root(_) => None,
-    }?;
-    world.policies.get(arn)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -233,7 +313,6 @@ fn decide(
     boundary: Option<&Policy>,
     cache: &mut HashMap<usize, Prepared>,
     bases: &mut Bases,
-    scratch: &mut Scratch,
 ) -> Result<Verdict, QueryError> {
     let caller = who.caller();
     let account = world.resource_account(&q.resource, q.resource_account.as_deref(), principal);
@@ -297,8 +376,8 @@ fn decide(
         if let Some(Some(c)) = prepared.shared.get(b) {
             return (*c, unknown);
         }
-        let Some(slot) = prepared.bounded.get_mut(b) else { return (Contribution::Nothing, unknown) };
-        let c = scratch.contribution(layer_request, slot);
+        let bounded = prepared.bounded.get(b).and_then(Option::as_ref).unwrap_or(p);
+        let c = contribution(layer_request, bounded);
         if !prepared.per_principal {
             if let Some(s) = prepared.shared.get_mut(b) {
                 *s = Some(c);
