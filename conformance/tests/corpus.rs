@@ -1,7 +1,14 @@
 //! Every case file in `corpus/` is its own test, run against the reference evaluator.
+//!
+//! Each case has a deadline (`IAM_CORPUS_CASE_DEADLINE_SECS`, default 10 s; a case
+//! takes milliseconds): an evaluator that does not finish a case fails it, as the
+//! runner's `--timeout` fails a harness that does not answer. Without it a hanging
+//! evaluator would hang the test instead of failing it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::path::Path;
+use std::sync::mpsc;
+use std::time::Duration;
 
 use iam_conformance::reference::Reference;
 use iam_conformance::runner::{run_file, Status, NON_CASE_DIRS};
@@ -10,7 +17,18 @@ fn run_case_file(path: &Path) -> datatest_stable::Result<()> {
     if path.components().any(|c| NON_CASE_DIRS.contains(&c.as_os_str().to_str().unwrap_or(""))) {
         return Ok(());
     }
-    let report = run_file(&mut Reference, path);
+    let deadline = std::env::var("IAM_CORPUS_CASE_DEADLINE_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
+    let (send, receive) = mpsc::channel();
+    let owned = path.to_path_buf();
+    // A case that never ends leaves its thread behind; the test binary exits anyway.
+    std::thread::spawn(move || send.send(run_file(&mut Reference, &owned)));
+    let report = match receive.recv_timeout(Duration::from_secs(deadline)) {
+        Ok(report) => report,
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            return Err(format!("the evaluator did not finish this case within {deadline} s").into())
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => return Err("the evaluator panicked on this case".into()),
+    };
     match report.status {
         Status::Passed => Ok(()),
         _ => {

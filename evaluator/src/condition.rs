@@ -302,7 +302,7 @@ impl Condition {
         // Long value lists are mostly exact text or CIDR blocks: those two keep a tight
         // loop of their own (speed only; `value_matches` decides the same).
         let matched = match &read {
-            RequestValue::Text(r) if family == Family::StringEquals => self.values.iter().any(|v| match v {
+            RequestValue::Text(r) if matches!(family, Family::StringEquals) => self.values.iter().any(|v| match v {
                 TypedValue::Exact(p) => p == r,
                 other => value_matches(other, &read, family, ctx),
             }),
