@@ -111,3 +111,27 @@ impl ParseError {
         ParseError { kind, location, message }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Line and column are 1-based, the column counted in characters from the last line
+    /// feed before the offset; the error text names the kind, the place and the pointer.
+    #[test]
+    fn location_and_error_text() {
+        let text = "{\n  \"Sid\": \"é1\",\n  \"x\": 1\n}";
+        let at = text.find('1').unwrap_or(0);
+        let loc = Location::at(text, at, "/Sid".to_string());
+        assert_eq!((loc.line, loc.column, loc.offset), (2, 12, at));
+        let x = text.find("\"x\"").unwrap_or(0);
+        assert_eq!((Location::at(text, x, String::new()).line, Location::at(text, x, String::new()).column), (3, 3));
+        assert_eq!((Location::at(text, 0, String::new()).line, Location::at(text, 0, String::new()).column), (1, 1));
+        // An offset past the end is the end.
+        assert_eq!(Location::at("ab", 9, String::new()).offset, 2);
+        let e = ParseError::new(ErrorKind::MissingElement, loc, "no Effect".to_string());
+        assert_eq!(e.to_string(), "missing-element error at line 2, column 12 (/Sid): no Effect");
+        let whole = ParseError::new(ErrorKind::Json, Location::at(text, 0, String::new()), "m".to_string());
+        assert_eq!(whole.to_string(), "json error at line 1, column 1 (/): m");
+    }
+}

@@ -206,7 +206,6 @@ impl<'a> Reader<'a, '_> {
         let rest = self.bytes.get(start..).unwrap_or_default();
         match find_string_stop(rest) {
             None => {
-                self.pos = start + rest.len();
                 return Err(self.error(open, "unterminated string".to_string()));
             }
             Some(i) => {

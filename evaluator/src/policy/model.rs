@@ -109,13 +109,6 @@ pub struct Policy {
     pub statements: Vec<Statement>,
 }
 
-impl Policy {
-    /// True when policy variables are recognized (R4.8).
-    pub fn variables_enabled(&self) -> bool {
-        self.version == Some(Version::V2012_10_17)
-    }
-}
-
 /// One statement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
