@@ -223,6 +223,10 @@ pub enum Action {
     GetSessionToken(SessionTokenStep),
     /// `getCallerIdentity` (v1.1)
     GetCallerIdentity(CallerIdentityStep),
+    /// `whoCan` (v1.2)
+    WhoCan(WhoCanStep),
+    /// `reach` (v1.2)
+    Reach(ReachStep),
     /// `parse`
     Parse(ParseStep),
 }
@@ -246,13 +250,17 @@ pub enum StepKind {
     GetSessionToken,
     /// `getCallerIdentity`
     GetCallerIdentity,
+    /// `whoCan`
+    WhoCan,
+    /// `reach`
+    Reach,
     /// `parse`
     Parse,
 }
 
 impl StepKind {
     /// Every step kind, in the order the format lists them.
-    pub const ALL: [StepKind; 9] = [
+    pub const ALL: [StepKind; 11] = [
         StepKind::Evaluate,
         StepKind::Request,
         StepKind::AssumeRole,
@@ -261,6 +269,8 @@ impl StepKind {
         StepKind::GetFederationToken,
         StepKind::GetSessionToken,
         StepKind::GetCallerIdentity,
+        StepKind::WhoCan,
+        StepKind::Reach,
         StepKind::Parse,
     ];
 
@@ -275,6 +285,8 @@ impl StepKind {
             StepKind::GetFederationToken => "getFederationToken",
             StepKind::GetSessionToken => "getSessionToken",
             StepKind::GetCallerIdentity => "getCallerIdentity",
+            StepKind::WhoCan => "whoCan",
+            StepKind::Reach => "reach",
             StepKind::Parse => "parse",
         }
     }
@@ -292,6 +304,8 @@ impl Action {
             Action::GetFederationToken(_) => StepKind::GetFederationToken,
             Action::GetSessionToken(_) => StepKind::GetSessionToken,
             Action::GetCallerIdentity(_) => StepKind::GetCallerIdentity,
+            Action::WhoCan(_) => StepKind::WhoCan,
+            Action::Reach(_) => StepKind::Reach,
             Action::Parse(_) => StepKind::Parse,
         }
     }
@@ -347,6 +361,10 @@ struct RawStep {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     get_caller_identity: Option<CallerIdentityStep>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    who_can: Option<WhoCanStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reach: Option<ReachStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     parse: Option<ParseStep>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     save_as: Option<String>,
@@ -377,6 +395,8 @@ impl TryFrom<RawStep> for Step {
             get_federation_token,
             get_session_token,
             get_caller_identity,
+            who_can,
+            reach,
             parse,
             save_as,
             expect,
@@ -390,6 +410,8 @@ impl TryFrom<RawStep> for Step {
             get_federation_token.map(Action::GetFederationToken),
             get_session_token.map(Action::GetSessionToken),
             get_caller_identity.map(Action::GetCallerIdentity),
+            who_can.map(Action::WhoCan),
+            reach.map(Action::Reach),
             parse.map(Action::Parse),
         ]
         .into_iter()
@@ -418,6 +440,8 @@ impl From<Step> for RawStep {
             Action::GetFederationToken(a) => raw.get_federation_token = Some(a),
             Action::GetSessionToken(a) => raw.get_session_token = Some(a),
             Action::GetCallerIdentity(a) => raw.get_caller_identity = Some(a),
+            Action::WhoCan(a) => raw.who_can = Some(a),
+            Action::Reach(a) => raw.reach = Some(a),
             Action::Parse(a) => raw.parse = Some(a),
         }
         raw
@@ -674,6 +698,32 @@ pub struct CallerIdentityStep {
     pub as_: String,
 }
 
+/// `whoCan` (v1.2): every principal of the world that may make one request.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct WhoCanStep {
+    /// The action.
+    pub action: String,
+    /// The resource ARN.
+    pub resource: String,
+    /// The resource's account, where the ARN carries none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_account: Option<String>,
+    /// Request context known for every principal; keys not given and not derived by
+    /// the world are unknown.
+    #[serde(default, skip_serializing_if = "ContextMap::is_empty")]
+    pub context: ContextMap,
+}
+
+/// `reach` (v1.2): the roles a principal can become through sts:AssumeRole, directly
+/// or by chaining.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReachStep {
+    /// A user or role ARN of the world.
+    pub from: String,
+}
+
 /// `parse`: policy validation alone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -713,6 +763,14 @@ pub struct Expect {
     /// The rule a rejected policy breaks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_kind: Option<String>,
+    /// `whoCan` (v1.2): every principal that is not "no", with `yes` (allowed whatever
+    /// the unknown keys are) or `if` (allowed for some of their values).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principals: Option<BTreeMap<String, String>>,
+    /// `reach` (v1.2): every role the principal can become, with `yes` (through hops
+    /// that are all "yes") or `if` (only through a hop that depends on unknown keys).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<BTreeMap<String, String>>,
 }
 
 /// The session an assumeRole step issues.

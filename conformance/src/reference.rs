@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use iam_evaluator::evaluate::{PolicyLabel, PolicySlot, PreparedPolicySet};
 use iam_evaluator::policy::ParseOptions;
+use iam_evaluator::query::Verdict;
 use iam_evaluator::world::{
     AnySession, AssumeRoleParams, Caller, FederatedSession, FederationTokenParams, Issued, SamlAssertion, SamlParams,
     Session, SessionTokenParams, StsError, TokenSession, WebIdentityParams, World as EvalWorld,
@@ -13,7 +14,8 @@ use iam_evaluator::{Context, ContextValue, Policy, PolicySet, PolicyType, Princi
 use serde_json::Value;
 
 use crate::case::{
-    self, Action, Case, ContextMap, EvaluateStep, Expect, IdentityExpect, ParseStep, SessionExpect, Step, StepResult,
+    self, Action, Case, ContextMap, EvaluateStep, Expect, IdentityExpect, ParseStep, ReachStep, SessionExpect, Step,
+    StepResult, WhoCanStep,
 };
 use crate::runner::{CaseOutcome, Implementation, ImplementationInfo};
 use crate::world_load::load_world;
@@ -86,6 +88,9 @@ pub enum StepFailure {
     /// Another STS failure outside the call's result.
     #[error("{0}")]
     Sts(String),
+    /// A `whoCan` or `reach` question the world cannot answer (an unknown principal).
+    #[error(transparent)]
+    Query(#[from] iam_evaluator::query::QueryError),
 }
 
 impl From<StepFailure> for String {
@@ -168,6 +173,8 @@ pub fn run_step(
         Action::Parse(p) => run_parse(p),
         Action::Evaluate(e) => run_evaluate(e, explain),
         Action::Request(r) => run_request(r, needs_world()?, sessions, explain),
+        Action::WhoCan(w) => run_who_can(w, needs_world()?, explain),
+        Action::Reach(r) => run_reach(r, needs_world()?, explain),
         Action::AssumeRole(a) => {
             let world = needs_world()?;
             let params = assume_role_params(a)?;
@@ -211,6 +218,53 @@ pub fn run_step(
             Ok(ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation, evidence: None })
         }
     }
+}
+
+/// `whoCan`: every principal of the world whose verdict is not "no".
+fn run_who_can(w: &WhoCanStep, world: &EvalWorld, explain: bool) -> Result<ExplainedStep, StepFailure> {
+    let q = iam_evaluator::query::Question {
+        action: w.action.clone(),
+        resource: w.resource.clone(),
+        resource_account: w.resource_account.clone(),
+        context: context_from(&w.context)?,
+    };
+    let answer = iam_evaluator::query::who_can(world, &q)?;
+    let allowed: Vec<_> = answer.answers.iter().filter(|a| a.verdict != Verdict::No).collect();
+    let principals = allowed.iter().map(|a| (a.principal.clone(), a.verdict.name().to_string())).collect();
+    let explanation = explain.then(|| {
+        let mut lines: Vec<String> = allowed
+            .iter()
+            .map(|a| match a.verdict.unknowns() {
+                Some(u) => {
+                    format!("if  {} (unknown: {})", a.principal, u.keys.iter().cloned().collect::<Vec<_>>().join(", "))
+                }
+                None => format!("yes {}", a.principal),
+            })
+            .collect();
+        lines.extend(answer.undecided.iter().map(|u| format!("not decided: {} ({})", u.principal, u.reason)));
+        lines.join("\n")
+    });
+    let fields = Expect { principals: Some(principals), ..Expect::default() };
+    Ok(ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation, evidence: None })
+}
+
+/// `reach`: every role `from` can become, "yes" when a path of "yes" hops exists.
+fn run_reach(r: &ReachStep, world: &EvalWorld, explain: bool) -> Result<ExplainedStep, StepFailure> {
+    let reached: Vec<_> =
+        iam_evaluator::query::reach(world, Some(&r.from))?.into_iter().flat_map(|(_, rs)| rs).collect();
+    let roles = reached.iter().map(|x| (x.role.clone(), if x.definite() { "yes" } else { "if" }.to_string())).collect();
+    let explanation = explain.then(|| {
+        reached
+            .iter()
+            .map(|x| {
+                let hops: Vec<String> = x.path.iter().map(|h| format!("{} ({})", h.role, h.verdict.name())).collect();
+                format!("{} <- {} -> {}", x.role, r.from, hops.join(" -> "))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    let fields = Expect { roles: Some(roles), ..Expect::default() };
+    Ok(ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation, evidence: None })
 }
 
 fn run_parse(p: &ParseStep) -> Result<ExplainedStep, StepFailure> {

@@ -154,6 +154,11 @@ pub fn compare_fields(step: usize, expect: &Expect, actual: &Expect, given_only:
         };
         check("session.tags", tags(&es.tags), tags(&as_.tags));
     }
+    let verdicts = |m: &Option<std::collections::BTreeMap<String, String>>| {
+        m.as_ref().map(|m| serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect()))
+    };
+    check("principals", verdicts(&expect.principals), verdicts(&actual.principals));
+    check("roles", verdicts(&expect.roles), verdicts(&actual.roles));
     if let Some(ei) = &expect.identity {
         let ai = actual.identity.clone().unwrap_or_default();
         check("identity.arn", s(&ei.arn), s(&ai.arn));

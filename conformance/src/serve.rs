@@ -203,7 +203,7 @@ fn seq_of(text: &str) -> Option<Value> {
 /// A deserialization message with the case model's Rust type names replaced by the
 /// names of the case format.
 fn in_protocol_words(message: &str) -> String {
-    const NAMES: [(&str, &str); 22] = [
+    const NAMES: [(&str, &str); 24] = [
         ("struct Case", "a case object"),
         ("struct Step", "a step object"),
         ("struct RawStep", "a step object"),
@@ -213,6 +213,8 @@ fn in_protocol_words(message: &str) -> String {
         ("struct FederationTokenStep", "a getFederationToken object"),
         ("struct SessionTokenStep", "a getSessionToken object"),
         ("struct CallerIdentityStep", "a getCallerIdentity object"),
+        ("struct WhoCanStep", "a whoCan object"),
+        ("struct ReachStep", "a reach object"),
         ("struct IdentityExpect", "an identity object"),
         ("struct IdentityProvider", "an identity provider object"),
         ("struct EvaluateStep", "an evaluate object"),

@@ -184,7 +184,7 @@ fn check_step(step: &Value, at: &JsonPath) -> Result<(), Located> {
             check_request(body, &body_at)?;
             check_evaluate_policies(body, &body_at)?;
         }
-        "request" => check_request(body, &body_at)?,
+        "request" | "whoCan" => check_request(body, &body_at)?,
         "parse" => {
             if let Some(t) = body.get("type") {
                 check_name(t, "type", POLICY_TYPES, &body_at.key("type"))?;
@@ -211,8 +211,16 @@ fn check_expect(e: &Value, at: &JsonPath) -> Result<(), Located> {
             check_name(v, field, allowed, &at.key(field))?;
         }
     }
+    for field in ["principals", "roles"] {
+        for (arn, v) in e.get(field).and_then(Value::as_object).into_iter().flatten() {
+            check_name(v, field, VERDICTS, &at.key(field).key(arn))?;
+        }
+    }
     Ok(())
 }
+
+/// The verdicts of `whoCan` and `reach` expectations ("no" is left out of the maps).
+const VERDICTS: &[&str] = &["yes", "if"];
 
 fn check_name(v: &Value, field: &'static str, allowed: &'static [&'static str], at: &JsonPath) -> Result<(), Located> {
     let s = v.as_str().unwrap_or("");

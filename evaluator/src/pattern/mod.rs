@@ -440,7 +440,9 @@ impl ArnPattern {
                 it.next().is_some_and(|remainder| rest.matches(remainder))
             }
             ArnPattern::Components(globs) => match arn_components(input) {
-                Some(parts) => globs.iter().zip(parts.iter()).all(|(g, p)| g.matches(p)),
+                // The resource component first: it is the one that differs between
+                // the ARNs of one account, so a mismatch is found at once.
+                Some(parts) => globs.iter().zip(parts.iter()).rev().all(|(g, p)| g.matches(p)),
                 None => false,
             },
         }

@@ -10,6 +10,7 @@
 //! `sts:AssumeRole` (R7.6, R8.1), so callers without one are not decided.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::rc::Rc;
 
 use crate::context::{Context, ContextValue};
 use crate::evaluate::{evaluate, PolicySet};
@@ -20,8 +21,8 @@ use crate::request::Request;
 use crate::world::World;
 
 use super::unknown::{
-    bound_policy, bound_set, conditional_statements, policy_unknowns, statement_maybe, statements_unknowns, Bound,
-    Knowledge, Unknowns,
+    bound_policy, bound_set, conditional_statements, policy_unknowns, resource_maybe, statement_maybe,
+    statements_unknowns, Bound, Knowledge, Unknowns,
 };
 use super::{identity_refs, principals, QueryError, Verdict, Who, SESSION_NAME};
 
@@ -117,6 +118,9 @@ struct Target<'w> {
     arn: &'w str,
     account: String,
     tags: &'w BTreeMap<String, String>,
+    /// The tags as context entries: `aws:ResourceTag/K`, `iam:ResourceTag/K`, value
+    /// (made once per role, not once per caller).
+    tag_keys: TagKeys,
     trust: Option<&'w Policy>,
     optimistic: Option<Policy>,
     pessimistic: Option<Policy>,
@@ -164,9 +168,11 @@ impl MayAssume<'_> {
             Some(1) | None => false,
             Some(2) => true,
             Some(_) => {
-                let may = policies.get(id).is_some_and(|statements| {
-                    statements.iter().any(|s| statement_maybe(s, ASSUME_ROLE, Some(self.arn)))
-                });
+                // The statements were kept for their action (`Directory::new`): only
+                // the resource is left to check.
+                let may = policies
+                    .get(id)
+                    .is_some_and(|statements| statements.iter().any(|s| resource_maybe(s, Some(self.arn))));
                 if let Some(slot) = self.row.get_mut(id) {
                     *slot = if may { 2 } else { 1 };
                 }
@@ -306,6 +312,15 @@ impl<'a> Directory<'a> {
     }
 }
 
+/// A role's tags as the context keys of an AssumeRole request on it.
+type TagKeys = Rc<[(String, String, ContextValue)]>;
+
+fn tag_keys(tags: &BTreeMap<String, String>) -> TagKeys {
+    tags.iter()
+        .map(|(k, v)| (format!("aws:ResourceTag/{k}"), format!("iam:ResourceTag/{k}"), ContextValue::single(v.clone())))
+        .collect()
+}
+
 /// The sts:AssumeRole request `principal` makes for `target`, as
 /// [`World::assume_role`] builds it for a plain call: the caller's context, the
 /// session name, the role's tags as `aws:ResourceTag` and `iam:ResourceTag` keys.
@@ -316,19 +331,19 @@ fn assume_request(
     principal: &Principal,
     base: &Context,
     target: &Target<'_>,
-    previous: Option<(Request, &BTreeMap<String, String>)>,
+    previous: Option<(Request, &BTreeMap<String, String>, TagKeys)>,
 ) -> Request {
     let account = world.resource_account(target.arn, None, principal);
-    let Some((mut request, old_tags)) = previous else {
+    let Some((mut request, old_tags, old_keys)) = previous else {
         let mut ctx = base.clone();
         ctx.insert_default("sts:RoleSessionName", ContextValue::single(SESSION_NAME));
-        add_tags(&mut ctx, target.tags);
+        add_tags(&mut ctx, &target.tag_keys);
         return Request::new(principal.clone(), ASSUME_ROLE, target.arn, Some(&account), ctx);
     };
     if old_tags != target.tags {
-        for k in old_tags.keys() {
-            request.context.remove(&format!("aws:ResourceTag/{k}"));
-            request.context.remove(&format!("iam:ResourceTag/{k}"));
+        for (aws, iam, _) in old_keys.iter() {
+            request.context.remove(aws);
+            request.context.remove(iam);
         }
         // A key the caller's context already had stays as it was (insert_default).
         for (k, v) in
@@ -336,7 +351,7 @@ fn assume_request(
         {
             request.context.insert(k, v.clone());
         }
-        add_tags(&mut request.context, target.tags);
+        add_tags(&mut request.context, &target.tag_keys);
     }
     request.resource.clear();
     request.resource.push_str(target.arn);
@@ -344,10 +359,10 @@ fn assume_request(
     request
 }
 
-fn add_tags(ctx: &mut Context, tags: &BTreeMap<String, String>) {
-    for (k, v) in tags {
-        ctx.insert_default(&format!("aws:ResourceTag/{k}"), ContextValue::single(v.clone()));
-        ctx.insert_default(&format!("iam:ResourceTag/{k}"), ContextValue::single(v.clone()));
+fn add_tags(ctx: &mut Context, keys: &[(String, String, ContextValue)]) {
+    for (aws, iam, v) in keys {
+        ctx.insert_default(aws, v.clone());
+        ctx.insert_default(iam, v.clone());
     }
 }
 
@@ -373,8 +388,9 @@ fn edges_from(world: &World, who: &Who, targets: &mut [Target<'_>], roles: &[usi
     // whether bounding changed it.
     // Per account: the caller's statements that read unknown keys, both bounds of
     // its set, and whether bounding changed it.
-    let mut sets: HashMap<String, (Vec<Statement>, PolicySet, PolicySet, bool)> = HashMap::new();
-    let mut previous: Option<(Request, &BTreeMap<String, String>)> = None;
+    // The pessimistic bound is kept only when bounding can change the set.
+    let mut sets: HashMap<String, (Vec<Statement>, PolicySet, Option<PolicySet>, bool)> = HashMap::new();
+    let mut previous: Option<(Request, &BTreeMap<String, String>, TagKeys)> = None;
     for &r in roles {
         let Some(target) = targets.get_mut(r) else { continue };
         if target.trust.is_none() {
@@ -382,24 +398,32 @@ fn edges_from(world: &World, who: &Who, targets: &mut [Target<'_>], roles: &[usi
         }
         if !sets.contains_key(&target.account) {
             let set = world.policy_set(&caller, &principal, target.arn, &target.account)?;
-            let mut optimistic = set.clone();
-            let found = bound_set(&mut optimistic, &k, Bound::Optimistic, ASSUME_ROLE, None);
-            let mut pessimistic = set.clone();
-            bound_set(&mut pessimistic, &k, Bound::Pessimistic, ASSUME_ROLE, None);
             let conditional = conditional_statements(&set, &k, ASSUME_ROLE);
-            sets.insert(target.account.clone(), (conditional, optimistic, pessimistic, !found.is_empty()));
+            // Bounding changes only the statements `conditional_statements` picks: with
+            // none, both bounds are the set itself.
+            let entry = if conditional.is_empty() {
+                (conditional, set, None, false)
+            } else {
+                let mut pessimistic = set.clone();
+                bound_set(&mut pessimistic, &k, Bound::Pessimistic, ASSUME_ROLE, None);
+                let mut optimistic = set;
+                let found = bound_set(&mut optimistic, &k, Bound::Optimistic, ASSUME_ROLE, None);
+                (conditional, optimistic, Some(pessimistic), !found.is_empty())
+            };
+            sets.insert(target.account.clone(), entry);
         }
         let Some((conditional, optimistic, pessimistic, caller_bounded)) = sets.get_mut(&target.account) else {
             continue;
         };
         let request = assume_request(world, &principal, &base, target, previous.take());
         let allowed = decide(&request, optimistic, &mut target.optimistic);
-        let tags = target.tags;
+        let tags = (target.tags, Rc::clone(&target.tag_keys));
         if !allowed {
-            previous = Some((request, tags));
+            previous = Some((request, tags.0, tags.1));
             continue;
         }
         // With nothing bounded the two bounds are the same decision.
+        let pessimistic = pessimistic.as_mut().unwrap_or(optimistic);
         let verdict = if (!*caller_bounded && !target.bounded) || decide(&request, pessimistic, &mut target.pessimistic)
         {
             Verdict::Yes
@@ -412,7 +436,7 @@ fn edges_from(world: &World, who: &Who, targets: &mut [Target<'_>], roles: &[usi
             Verdict::If(found)
         };
         out.push(Edge { from: who.arn().to_string(), to: target.arn.to_string(), verdict });
-        previous = Some((request, tags));
+        previous = Some((request, tags.0, tags.1));
     }
     Ok(out)
 }
@@ -465,6 +489,7 @@ fn graph(world: &World, from: Option<&str>, progress: &mut dyn FnMut(usize, usiz
             arn,
             account,
             tags: &role.tags,
+            tag_keys: tag_keys(&role.tags),
             trust: role.trust_policy.as_ref(),
             optimistic,
             pessimistic,

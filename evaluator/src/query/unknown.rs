@@ -134,7 +134,7 @@ fn templated_maybe(head: &[Glob; 5], resource_part: &Template, resource: &str) -
 
 /// Can the statement's resource match `resource` for some value of its variables?
 /// `None` for `resource` means any resource.
-fn resource_maybe(s: &Statement, resource: Option<&str>) -> bool {
+pub(crate) fn resource_maybe(s: &Statement, resource: Option<&str>) -> bool {
     let (Some(block), Some(resource)) = (&s.resource, resource) else { return true };
     let static_match =
         block.patterns.iter().any(|p| matches!(&p.matcher, ResourceMatcher::Static(a) if a.matches(resource)));

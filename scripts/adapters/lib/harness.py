@@ -27,6 +27,8 @@ STEP_KINDS = (
     "getFederationToken",
     "getSessionToken",
     "getCallerIdentity",
+    "whoCan",
+    "reach",
 )
 
 
