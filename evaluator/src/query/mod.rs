@@ -156,10 +156,20 @@ pub fn principals(world: &World) -> Vec<Who> {
 pub fn roots(world: &World) -> Vec<Who> {
     let arns = world.users.keys().chain(world.groups.keys()).chain(world.roles.keys()).chain(world.policies.keys());
     // The account is the fifth field of an ARN.
-    let mut accounts: std::collections::BTreeSet<&str> = arns
-        .filter_map(|a| a.split(':').nth(4))
-        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
-        .collect();
+    let mut accounts: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    // Most ARNs of a listing share one account: an ARN that starts like the last one
+    // whose account was taken (`arn:aws:iam::ACCOUNT:`) is skipped without a split.
+    let mut last_prefix = "";
+    for arn in arns {
+        if !last_prefix.is_empty() && arn.starts_with(last_prefix) {
+            continue;
+        }
+        let Some([_, _, _, _, a, _]) = crate::pattern::arn_components(arn) else { continue };
+        if a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()) {
+            accounts.insert(a);
+            last_prefix = arn.get(..arn.len() - arn.rsplit(':').next().map_or(0, str::len)).unwrap_or("");
+        }
+    }
     if let Some(org) = &world.organization {
         accounts.extend(org.accounts.keys().map(String::as_str));
         accounts.extend(org.management_account.as_deref());
@@ -316,25 +326,57 @@ impl Who {
 /// The identity policies of a principal, by reference, as
 /// [`World::caller_policies`] collects them.
 fn identity_refs<'w>(world: &'w World, who: Entity<'_>) -> Vec<&'w Policy> {
+    let mut out = Vec::new();
+    identity_refs_into(world, who, &mut out);
+    out
+}
+
+/// [`identity_refs`] into a buffer the caller reuses (who-can asks it of every
+/// principal).
+fn identity_refs_into<'w>(world: &'w World, who: Entity<'_>, out: &mut Vec<&'w Policy>) {
     let managed = |arns: &'w [String]| arns.iter().filter_map(|a| world.policies.get(a));
     match who {
-        Entity::User(arn) => match world.users.get(arn) {
-            Some(u) => {
-                let mut out: Vec<&Policy> = u.inline_policies.iter().chain(managed(&u.managed_policies)).collect();
+        Entity::User(arn) => {
+            if let Some(u) = world.users.get(arn) {
+                out.extend(u.inline_policies.iter().chain(managed(&u.managed_policies)));
                 for g in u.groups.iter().filter_map(|g| world.groups.get(g)) {
                     out.extend(g.inline_policies.iter().chain(managed(&g.managed_policies)));
                 }
-                out
             }
-            None => Vec::new(),
-        },
-        Entity::Role(arn) => match world.roles.get(arn) {
-            Some(r) => r.inline_policies.iter().chain(managed(&r.managed_policies)).collect(),
-            None => Vec::new(),
-        },
-        Entity::Root => Vec::new(),
+        }
+        Entity::Role(arn) => {
+            if let Some(r) = world.roles.get(arn) {
+                out.extend(r.inline_policies.iter().chain(managed(&r.managed_policies)));
+            }
+        }
+        Entity::Root => {}
     }
 }
+
+/// A hasher for maps keyed by a policy's address: the address is already unique
+/// and not chosen by any input, so one multiplication spreads it well enough, and
+/// SipHash (the default, which resists chosen keys) would only cost time.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct AddrHasher(u64);
+
+impl std::hash::Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+    }
+}
+
+/// A map keyed by policy address, with [`AddrHasher`].
+pub(crate) type AddrMap<V> = std::collections::HashMap<usize, V, std::hash::BuildHasherDefault<AddrHasher>>;
 
 /// The permissions boundary of a principal, by reference.
 fn boundary_ref<'w>(world: &'w World, who: Entity<'_>) -> Option<&'w Policy> {

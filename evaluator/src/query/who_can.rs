@@ -23,7 +23,7 @@ use crate::world::World;
 use super::unknown::{
     bound_policy, bound_set, depends_on_principal, may_read_unknown, statement_maybe, Bound, Knowledge, Unknowns,
 };
-use super::{boundary_ref, identity_refs, user_id, Entity, QueryError, Question, Verdict, Who};
+use super::{boundary_ref, identity_refs_into, user_id, AddrMap, Entity, QueryError, Question, Verdict, Who};
 use crate::context::ContextValue;
 
 /// One principal's answer in [`who_can`].
@@ -252,8 +252,10 @@ pub fn who_can_with_progress(
         .first()
         .and_then(|r| super::role_session(r))
         .is_some_and(|s| super::credentials_forbid(&Who::Role(Box::new(s)), &q.action));
-    let mut cache: HashMap<usize, Prepared> = HashMap::new();
+    let mut cache: AddrMap<Prepared> = AddrMap::default();
+    cache.reserve(world.policies.len() + world.users.len() + world.groups.len() + world.roles.len());
     let mut bases = Bases::default();
+    let mut identity = Vec::new();
     let total = users.len() + roles.len();
     let mut out = WhoCan { answers: Vec::with_capacity(total), undecided: Vec::new() };
     let entities = users.iter().map(|u| Entity::User(u)).chain(roles.iter().map(|r| Entity::Role(r)));
@@ -271,7 +273,8 @@ pub fn who_can_with_progress(
             answer(Verdict::No);
             continue;
         }
-        let identity = identity_refs(world, entity);
+        identity.clear();
+        identity_refs_into(world, entity, &mut identity);
         let boundary = boundary_ref(world, entity);
         let mut may = always;
         for p in identity.iter().chain(boundary.iter()) {
@@ -311,7 +314,7 @@ fn decide(
     k: &Knowledge,
     identity: &[&Policy],
     boundary: Option<&Policy>,
-    cache: &mut HashMap<usize, Prepared>,
+    cache: &mut AddrMap<Prepared>,
     bases: &mut Bases,
 ) -> Result<Verdict, QueryError> {
     let caller = who.caller();
