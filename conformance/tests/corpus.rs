@@ -1,9 +1,10 @@
 //! Every case file in `corpus/` is its own test, run against the reference evaluator.
 //!
 //! Each case has a deadline (`IAM_CORPUS_CASE_DEADLINE_SECS`, default 10 s; a case
-//! takes milliseconds): an evaluator that does not finish a case fails it, as the
-//! runner's `--timeout` fails a harness that does not answer. Without it a hanging
-//! evaluator would hang the test instead of failing it.
+//! takes milliseconds): an evaluator that does not finish a case fails the test at
+//! once (the process exits with status 1 after naming the case), as the runner's
+//! `--timeout` fails a harness that does not answer. Without it a hanging evaluator
+//! would hang the test instead of failing it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::path::Path;
@@ -28,7 +29,10 @@ fn run_case_file(path: &Path) -> datatest_stable::Result<()> {
     let report = match receive.recv_timeout(Duration::from_secs(deadline)) {
         Ok(report) => report,
         Err(mpsc::RecvTimeoutError::Timeout) => {
-            return Err(format!("the evaluator did not finish this case within {deadline} s").into())
+            // The hung case's thread cannot be stopped and would keep a core busy while
+            // the other cases run (and hang likewise): stop the whole test, failed.
+            eprintln!("{}: the evaluator did not finish this case within {deadline} s", path.display());
+            std::process::exit(1);
         }
         Err(mpsc::RecvTimeoutError::Disconnected) => return Err("the evaluator panicked on this case".into()),
     };
