@@ -590,7 +590,8 @@ pub fn parse_number(text: &str) -> Option<Decimal> {
     if !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    if rest.ends_with('.') || rest.starts_with('.') && int.is_empty() && frac.is_empty() {
+    // `5.` is not a number (`.5` is: an empty integer part is zero).
+    if rest.ends_with('.') {
         return None;
     }
     Some(Decimal {
