@@ -125,5 +125,22 @@ for mode in "${modes[@]}"; do
     fi
     echo "== $mode: caught $caught, missed $missed, timeout $timeout, unviable $unviable;" \
         "score $caught/$viable = $score% (missed list: $dir/missed.txt)"
+    # The same outcomes without the mutants of code whose only output the case format
+    # cannot carry (explanations, error text and positions, printing; see
+    # scripts/mutants-unobservable.txt): the corpus's power over what it can observe.
+    if [ "$mode" = corpus ] && [ -f scripts/mutants-unobservable.txt ]; then
+        pats=$(mktemp)
+        grep -v '^\s*\(#\|$\)' scripts/mutants-unobservable.txt >"$pats" || true
+        kept() { cat "$@" 2>/dev/null | grep -v -f "$pats" | grep -c . || true; }
+        oc=$(kept "$m/caught.txt" "$m/previously_caught.txt")
+        om=$(kept "$m/missed.txt")
+        ot=$(kept "$m/timeout.txt")
+        ov=$((oc + om + ot))
+        rm -f "$pats"
+        if [ "$ov" -gt 0 ]; then
+            echo "== corpus, observable code only: caught $oc, missed $om, timeout $ot;" \
+                "score $oc/$ov = $(awk -v c="$oc" -v v="$ov" 'BEGIN { printf "%.1f", 100 * c / v }')%"
+        fi
+    fi
 done
 exit "$status"

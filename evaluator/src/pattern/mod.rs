@@ -224,11 +224,6 @@ impl Glob {
         &self.source
     }
 
-    /// True when the pattern is exactly `*`.
-    pub fn is_match_all(&self) -> bool {
-        self.first.is_empty() && self.middle.is_empty() && self.last.as_ref().is_some_and(Segment::is_empty)
-    }
-
     /// True when the pattern has no wildcard.
     pub fn is_literal(&self) -> bool {
         self.last.is_none() && matches!(self.first, Segment::Lit { .. })
