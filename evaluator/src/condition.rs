@@ -300,7 +300,8 @@ impl Condition {
         };
         let family = self.operator.family;
         // Long value lists are mostly exact text or CIDR blocks: those two keep a tight
-        // loop of their own (speed only; `value_matches` decides the same).
+        // loop of their own. Exact text is decided only here; a CIDR block here and in
+        // `value_matches` alike.
         let matched = match &read {
             RequestValue::Text(r) if matches!(family, Family::StringEquals) => self.values.iter().any(|v| match v {
                 TypedValue::Exact(p) => p == r,
@@ -424,7 +425,8 @@ impl<'a> RequestValue<'a> {
 
 fn value_matches(policy: &TypedValue, request: &RequestValue<'_>, family: Family, ctx: &Context) -> bool {
     match (policy, request) {
-        (TypedValue::Exact(p), RequestValue::Text(r)) => p == r,
+        // Exact text (StringEquals, the only family that makes it) is compared in
+        // `Condition::item_holds`'s own loop, never here.
         (TypedValue::Folded(p), RequestValue::Text(r)) => *p == r.to_lowercase(),
         (TypedValue::Like(g), RequestValue::Text(r)) => g.matches(r),
         (TypedValue::Arn(p), RequestValue::Arn(r)) => p.matches(r),
