@@ -100,6 +100,21 @@ fn check_who_can(model: &WorldModel, action: u8, resource: u8, pick: &[u8]) -> R
             Verdict::If(u) => prop_assert!(!u.keys.is_empty()),
         }
     }
+    // R11.1: the question "who can sts:AssumeRole on this role" is the authorization of
+    // the AssumeRole call, decided with the role's trust policy: whoever the call lets
+    // in is never "no".
+    if action == "sts:AssumeRole" && world.roles.contains_key(resource) {
+        for a in answers.iter().filter(|a| a.kind != "root") {
+            let who = Who::find(&world, &a.principal).expect("a principal of the world");
+            let (plain_ok, _) = assume_variants(&world, &who, resource);
+            prop_assert!(
+                !plain_ok || a.verdict != Verdict::No,
+                "{} can assume {} but who-can says no",
+                a.principal,
+                resource
+            );
+        }
+    }
     Ok(())
 }
 

@@ -454,6 +454,37 @@ impl World {
         Ok(PolicySet { identity, resource_policy, resource_is_trust: false, boundary, session, scps, rcps, labels })
     }
 
+    /// [`World::policy_set`] for `request`: a role assumption (R11.1) on a role of the
+    /// world is decided with the role's trust policy as its resource-based policy, and
+    /// one on a role the world does not hold with none (R7.7: denied by the trust
+    /// policy). The AssumeRole call itself ([`World::assume_role`]) does the same.
+    pub fn policy_set_for(&self, caller: &Caller<'_>, request: &Request) -> Result<PolicySet, WorldError> {
+        let mut set = self.policy_set(caller, &request.principal, &request.resource, &request.resource_account)?;
+        self.add_trust_policy(&mut set, &request.action, &request.resource);
+        Ok(set)
+    }
+
+    /// Puts the role's trust policy in `set` as its resource-based policy when
+    /// `action` on `resource` is a role assumption (R11.1); see [`World::policy_set_for`].
+    pub fn add_trust_policy(&self, set: &mut PolicySet, action: &str, resource: &str) {
+        if crate::evaluate::is_role_assumption_of(action, resource) {
+            set.resource_policy = self.roles.get(resource).and_then(|r| r.trust_policy.clone());
+            set.resource_is_trust = true;
+            set.set_label(PolicySlot::Resource, PolicyLabel::TrustPolicy { role: resource.to_string() });
+        }
+    }
+
+    /// The resource-based policy a request for `action` on `resource` is decided
+    /// with: the role's trust policy for a role assumption (R11.1), else the
+    /// resource's own policy.
+    pub fn resource_policy_for(&self, action: &str, resource: &str) -> Option<&Policy> {
+        if crate::evaluate::is_role_assumption_of(action, resource) {
+            self.roles.get(resource).and_then(|r| r.trust_policy.as_ref())
+        } else {
+            self.resource_entry(resource).and_then(|r| r.policy.as_ref())
+        }
+    }
+
     /// What each policy of [`World::policy_set`] is, in the same order: inline
     /// policies by owner, managed policies and boundaries by ARN, the resource's
     /// policy, and each SCP and RCP by the root, OU or account it is attached to.
@@ -557,8 +588,8 @@ impl World {
         let mut context = context;
         self.caller_context(caller, &mut context)?;
         let account = self.resource_account(resource, resource_account, &principal);
-        let set = self.policy_set(caller, &principal, resource, &account)?;
         let request = Request::new(principal, action, resource, Some(&account), context);
+        let set = self.policy_set_for(caller, &request)?;
         if crate::sts::session::credentials_forbid(caller, action) {
             let decision =
                 Decision { outcome: Outcome::ImplicitDeny, denied_by: Some(Layer::CredentialType), trace: None };

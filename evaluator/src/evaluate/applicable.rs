@@ -163,10 +163,13 @@ pub(super) fn root_bucket_policy_exception(request: &Request) -> bool {
 /// `sts:SetSourceIdentity`, authorized the same way, R11.5) is decided against the
 /// role's trust policy as its resource-based policy.
 pub(super) fn is_role_assumption(request: &Request) -> bool {
-    let on_role = crate::pattern::arn_components(&request.resource)
+    is_role_assumption_of(&request.action, &request.resource)
+}
+
+/// [`is_role_assumption`] of an action and a resource.
+pub(super) fn is_role_assumption_of(action: &str, resource: &str) -> bool {
+    let on_role = crate::pattern::arn_components(resource)
         .is_some_and(|[_, _, service, _, _, resource]| service == "iam" && resource.starts_with("role/"));
     on_role
-        && ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"]
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(&request.action))
+        && ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"].iter().any(|a| a.eq_ignore_ascii_case(action))
 }

@@ -73,11 +73,22 @@ impl PolicySet {
     /// Every role has one, so such a request without `resource_policy` is denied by
     /// the (absent) trust policy.
     pub fn for_request(mut self, request: &Request) -> PolicySet {
-        if applicable::is_role_assumption(request) {
+        if is_role_assumption(request) {
             self.resource_is_trust = true;
         }
         self
     }
+}
+
+/// R11.1: is `request` an `sts:AssumeRole` (or `sts:TagSession`,
+/// `sts:SetSourceIdentity`) on a role, decided with the role's trust policy?
+pub fn is_role_assumption(request: &Request) -> bool {
+    applicable::is_role_assumption(request)
+}
+
+/// [`is_role_assumption`] of an action and a resource ARN.
+pub fn is_role_assumption_of(action: &str, resource: &str) -> bool {
+    applicable::is_role_assumption_of(action, resource)
 }
 
 /// What one identity-based policy says of `request` on its own: whether some Allow

@@ -267,8 +267,8 @@ pub(crate) fn prepare(world: &World, who: &Who, q: &Question) -> Result<(Request
     }
     world.caller_context(&caller, &mut context)?;
     let account = world.resource_account(&q.resource, q.resource_account.as_deref(), &principal);
-    let set = world.policy_set(&caller, &principal, &q.resource, &account)?;
     let request = Request::new(principal, &q.action, &q.resource, Some(&account), context);
+    let set = world.policy_set_for(&caller, &request)?;
     Ok((request, set, id.is_some()))
 }
 

@@ -242,7 +242,7 @@ pub fn who_can_with_progress(
     users.sort_unstable();
     let mut roles: Vec<&String> = world.roles.keys().collect();
     roles.sort_unstable();
-    let resource_policy = world.resource_entry(&q.resource).and_then(|r| r.policy.as_ref());
+    let resource_policy = world.resource_policy_for(&q.action, &q.resource);
     // In who-can a role stands for any of its sessions: aws:userid is unknown.
     let k = Knowledge { given: q.context.iter().map(|(key, _)| key.to_string()).collect(), ..Knowledge::default() };
     // R11.10: sts:GetCallerIdentity needs no permission, so no principal is skipped.
@@ -324,6 +324,7 @@ fn decide(
         let key = (principal.account().unwrap_or_default().to_string(), account.clone());
         if !bases.sets.contains_key(&key) {
             let mut set = world.policy_set(&caller, principal, &q.resource, &account)?;
+            world.add_trust_policy(&mut set, &q.action, &q.resource);
             set.identity.clear();
             set.boundary = None;
             set.session = None;
