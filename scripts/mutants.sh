@@ -63,7 +63,8 @@ fi
 
 # --cap-lints: a mutant that only trips a lint (an unused variable) is still a program
 # to test, not an unviable one.
-common=(--package iam-evaluator --no-shuffle --colors never --cap-lints true)
+# A mutant can also make the compiler itself run for ever: --build-timeout stops it.
+common=(--package iam-evaluator --no-shuffle --colors never --cap-lints true --build-timeout 300)
 # Debug info only slows each mutant's build.
 export CARGO_PROFILE_DEV_DEBUG=0 CARGO_PROFILE_TEST_DEBUG=0
 [ -n "$shard" ] && common+=(--shard "$shard" --sharding round-robin)
