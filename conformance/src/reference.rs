@@ -1,7 +1,7 @@
 //! The reference evaluator as an [`Implementation`]: runs each step of a case
 //! in-process.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use iam_evaluator::evaluate::{PolicyLabel, PolicySlot, PreparedPolicySet};
 use iam_evaluator::policy::ParseOptions;
@@ -88,6 +88,10 @@ pub enum StepFailure {
     /// Another STS failure outside the call's result.
     #[error("{0}")]
     Sts(String),
+    /// Two engines of the oracle gave different answers to one question (a bug of the
+    /// oracle, never a result).
+    #[error("{0}")]
+    Disagreement(String),
     /// A `whoCan` or `reach` question the world cannot answer (an unknown principal).
     #[error(transparent)]
     Query(#[from] iam_evaluator::query::QueryError),
@@ -229,6 +233,19 @@ fn run_who_can(w: &WhoCanStep, world: &EvalWorld, explain: bool) -> Result<Expla
         context: context_from(&w.context)?,
     };
     let answer = iam_evaluator::query::who_can(world, &q)?;
+    // The same question asked of each principal alone (`iam-conformance can`) must
+    // give the same verdict: the corpus checks both engines.
+    for a in &answer.answers {
+        let alone = iam_evaluator::query::can(world, &a.principal, &q)?;
+        if alone.verdict != a.verdict {
+            return Err(StepFailure::Disagreement(format!(
+                "whoCan: who-can says {} for {} but can says {}",
+                a.verdict.name(),
+                a.principal,
+                alone.verdict.name()
+            )));
+        }
+    }
     let allowed: Vec<_> = answer.answers.iter().filter(|a| a.verdict != Verdict::No).collect();
     let principals = allowed.iter().map(|a| (a.principal.clone(), a.verdict.name().to_string())).collect();
     let explanation = explain.then(|| {
@@ -249,10 +266,33 @@ fn run_who_can(w: &WhoCanStep, world: &EvalWorld, explain: bool) -> Result<Expla
 }
 
 /// `reach`: every role `from` can become, "yes" when a path of "yes" hops exists.
+///
+/// Answered twice, by the two engines of `iam-conformance reach`: the path search from
+/// `from` (`reach --from`) and the closure over the whole account's graph (its summary
+/// of every principal). They must agree; a disagreement is an error of the oracle, so
+/// the corpus checks both.
 fn run_reach(r: &ReachStep, world: &EvalWorld, explain: bool) -> Result<ExplainedStep, StepFailure> {
-    let reached: Vec<_> =
-        iam_evaluator::query::reach(world, Some(&r.from))?.into_iter().flat_map(|(_, rs)| rs).collect();
-    let roles = reached.iter().map(|x| (x.role.clone(), if x.definite() { "yes" } else { "if" }.to_string())).collect();
+    use iam_evaluator::query;
+    let reached: Vec<_> = query::reach(world, Some(&r.from))?.into_iter().flat_map(|(_, rs)| rs).collect();
+    let roles: BTreeMap<String, String> =
+        reached.iter().map(|x| (x.role.clone(), if x.definite() { "yes" } else { "if" }.to_string())).collect();
+    let graph = query::reach_edges(world, &mut |_, _| {})?;
+    let closure = query::Closure::new(&graph);
+    let definite = closure.definite_roles(&r.from);
+    // The principal itself is not a role it becomes (a role that can assume itself is
+    // that role already).
+    let by_closure: BTreeMap<String, String> = closure
+        .roles(&r.from)
+        .into_iter()
+        .filter(|role| *role != r.from)
+        .map(|role| (role.to_string(), if definite.contains(&role) { "yes" } else { "if" }.to_string()))
+        .collect();
+    if by_closure != roles {
+        return Err(StepFailure::Disagreement(format!(
+            "reach from {}: the path search gives {roles:?} but the closure of the account's graph {by_closure:?}",
+            r.from
+        )));
+    }
     let explanation = explain.then(|| {
         reached
             .iter()
