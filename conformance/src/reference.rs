@@ -247,7 +247,19 @@ fn run_who_can(w: &WhoCanStep, world: &EvalWorld, explain: bool) -> Result<Expla
         }
     }
     let allowed: Vec<_> = answer.answers.iter().filter(|a| a.verdict != Verdict::No).collect();
-    let principals = allowed.iter().map(|a| (a.principal.clone(), a.verdict.name().to_string())).collect();
+    // `if` with the keys the answer depends on, so that a case can ask for them.
+    let principals = allowed
+        .iter()
+        .map(|a| {
+            let verdict = match a.verdict.unknowns() {
+                Some(u) if !u.keys.is_empty() => {
+                    format!("if {}", u.keys.iter().cloned().collect::<Vec<_>>().join(", "))
+                }
+                _ => a.verdict.name().to_string(),
+            };
+            (a.principal.clone(), verdict)
+        })
+        .collect();
     let explanation = explain.then(|| {
         let mut lines: Vec<String> = allowed
             .iter()

@@ -157,7 +157,11 @@ pub fn compare_fields(step: usize, expect: &Expect, actual: &Expect, given_only:
     let verdicts = |m: &Option<std::collections::BTreeMap<String, String>>| {
         m.as_ref().map(|m| serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect()))
     };
-    check("principals", verdicts(&expect.principals), verdicts(&actual.principals));
+    check(
+        "principals",
+        verdicts(&expect.principals),
+        verdicts(&who_can_answers(&expect.principals, &actual.principals)),
+    );
     check("roles", verdicts(&expect.roles), verdicts(&actual.roles));
     if let Some(ei) = &expect.identity {
         let ai = actual.identity.clone().unwrap_or_default();
@@ -166,6 +170,28 @@ pub fn compare_fields(step: usize, expect: &Expect, actual: &Expect, given_only:
         check("identity.userId", s(&ei.user_id), s(&ai.user_id));
     }
     out
+}
+
+/// A `whoCan` answer as its expectation reads it. An expected `if` asks only for the
+/// verdict, so an answer `if KEY, ...` counts as `if` there; an expected
+/// `if KEY, KEY` asks for the keys too, which match as a set, case-insensitively
+/// (condition keys are not case-sensitive).
+fn who_can_answers(
+    expect: &Option<BTreeMap<String, String>>,
+    actual: &Option<BTreeMap<String, String>>,
+) -> Option<BTreeMap<String, String>> {
+    let (Some(expect), Some(actual)) = (expect, actual) else { return actual.clone() };
+    let keys = |v: &str| -> Option<std::collections::BTreeSet<String>> {
+        v.strip_prefix("if ").map(|k| k.split(',').map(|x| x.trim().to_ascii_lowercase()).collect())
+    };
+    let read = |arn: &String, a: &String| -> String {
+        match expect.get(arn) {
+            Some(e) if e == "if" && a.starts_with("if") => e.clone(),
+            Some(e) if keys(e).is_some() && keys(e) == keys(a) => e.clone(),
+            _ => a.clone(),
+        }
+    };
+    Some(actual.iter().map(|(arn, a)| (arn.clone(), read(arn, a))).collect())
 }
 
 /// Judges an implementation's answer to a case.
@@ -461,5 +487,32 @@ mod given_fields_tests {
         let j = judge_with(&c, &answer(r#"{"valid":false}"#), true);
         assert_eq!(j.status, Status::Skipped);
         assert!(j.compared.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn map(entries: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
+        Some(entries.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    #[test]
+    fn who_can_keys_are_compared_only_when_expected() {
+        let answer = map(&[("a", "if aws:SecureTransport, aws:SourceIp"), ("b", "yes")]);
+        // A bare `if` asks for the verdict only.
+        assert_eq!(who_can_answers(&map(&[("a", "if"), ("b", "yes")]), &answer), map(&[("a", "if"), ("b", "yes")]));
+        // Keys match as a set, case-insensitively.
+        let expect = map(&[("a", "if aws:sourceip, aws:SecureTransport"), ("b", "yes")]);
+        assert_eq!(who_can_answers(&expect, &answer), expect);
+        // Other keys, or an answer without keys, stay as they are and so differ.
+        let expect = map(&[("a", "if aws:SourceIp"), ("b", "yes")]);
+        assert_eq!(who_can_answers(&expect, &answer), answer);
+        let bare = map(&[("a", "if"), ("b", "yes")]);
+        assert_eq!(who_can_answers(&expect, &bare), bare);
+        // `yes` is never read as `if`.
+        assert_eq!(who_can_answers(&map(&[("b", "if")]), &map(&[("b", "yes")])), map(&[("b", "yes")]));
     }
 }

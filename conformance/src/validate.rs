@@ -211,12 +211,29 @@ fn check_expect(e: &Value, at: &JsonPath) -> Result<(), Located> {
             check_name(v, field, allowed, &at.key(field))?;
         }
     }
-    for field in ["principals", "roles"] {
-        for (arn, v) in e.get(field).and_then(Value::as_object).into_iter().flatten() {
-            check_name(v, field, VERDICTS, &at.key(field).key(arn))?;
+    for (arn, v) in e.get("principals").and_then(Value::as_object).into_iter().flatten() {
+        // `if KEY, KEY...` also names the keys the answer depends on (v1.2).
+        let keyed = v.as_str().and_then(|s| s.strip_prefix("if ")).is_some_and(keys_ok);
+        if !keyed {
+            check_name(v, "principals", VERDICTS, &at.key("principals").key(arn))?;
         }
     }
+    for (arn, v) in e.get("roles").and_then(Value::as_object).into_iter().flatten() {
+        check_name(v, "roles", VERDICTS, &at.key("roles").key(arn))?;
+    }
     Ok(())
+}
+
+/// The keys of a `whoCan` verdict `if KEY, KEY...`: condition key names, comma
+/// separated, none empty, none twice (compared case-insensitively, as keys are).
+fn keys_ok(keys: &str) -> bool {
+    let mut seen = std::collections::BTreeSet::new();
+    keys.split(", ").all(|k| {
+        !k.is_empty()
+            && !k.contains(|c: char| c.is_whitespace() || c == ',')
+            && k.contains(':')
+            && seen.insert(k.to_ascii_lowercase())
+    })
 }
 
 /// The verdicts of `whoCan` and `reach` expectations ("no" is left out of the maps).
@@ -418,6 +435,25 @@ mod tests {
             assert!(!resource_ok(bad), "{bad}");
         }
         assert!(resource_ok("arn:aws:iam::111122223333:role/a:b"));
+    }
+
+    #[test]
+    fn who_can_verdicts_may_name_their_keys() {
+        for good in ["aws:MultiFactorAuthPresent", "aws:SecureTransport, aws:SourceIp", "aws:PrincipalTag/team"] {
+            assert!(keys_ok(good), "{good}");
+        }
+        for bad in
+            ["", "aws:SourceIp,aws:SecureTransport", "aws:SourceIp, aws:sourceip", "SourceIp", "aws:a b", "aws:a, "]
+        {
+            assert!(!keys_ok(bad), "{bad:?}");
+        }
+        let at = JsonPath::default();
+        assert!(check_expect(&json!({"principals": {"arn:aws:iam::1:user/a": "if aws:SourceIp"}}), &at).is_ok());
+        assert!(check_expect(&json!({"principals": {"arn:aws:iam::1:user/a": "if"}}), &at).is_ok());
+        assert!(check_expect(&json!({"principals": {"arn:aws:iam::1:user/a": "if "}}), &at).is_err());
+        assert!(check_expect(&json!({"principals": {"arn:aws:iam::1:user/a": "maybe"}}), &at).is_err());
+        // reach verdicts do not name keys.
+        assert!(check_expect(&json!({"roles": {"arn:aws:iam::1:role/r": "if aws:SourceIp"}}), &at).is_err());
     }
 
     #[test]

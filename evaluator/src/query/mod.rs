@@ -387,3 +387,28 @@ fn boundary_ref<'w>(world: &'w World, who: Entity<'_>) -> Option<&'w Policy> {
     }?;
     world.policies.get(arn)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn who_names_its_kind_and_arn() {
+        let mut world = World::default();
+        world.users.insert("arn:aws:iam::111122223333:user/alice".into(), Default::default());
+        world.roles.insert("arn:aws:iam::111122223333:role/ops".into(), Default::default());
+        for (arn, kind) in [
+            ("arn:aws:iam::111122223333:user/alice", "user"),
+            ("arn:aws:iam::111122223333:role/ops", "role"),
+            ("arn:aws:iam::111122223333:root", "root"),
+        ] {
+            let who = Who::find(&world, arn).unwrap();
+            assert_eq!((who.kind(), who.arn()), (kind, arn));
+        }
+        assert!(Who::find(&world, "arn:aws:iam::111122223333:user/bob").is_err());
+        let verdict = Verdict::If(Unknowns { keys: ["aws:SourceIp".to_string()].into(), ..Unknowns::default() });
+        assert_eq!((verdict.name(), verdict.unknowns().map(|u| u.keys.len())), ("if", Some(1)));
+        assert_eq!(Verdict::Yes.unknowns(), None);
+    }
+}
