@@ -1,7 +1,7 @@
 //! The reference evaluator as an [`Implementation`]: runs each step of a case
 //! in-process.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use iam_evaluator::evaluate::{PolicyLabel, PolicySlot, PreparedPolicySet};
 use iam_evaluator::policy::ParseOptions;
@@ -305,6 +305,15 @@ fn run_reach(r: &ReachStep, world: &EvalWorld, explain: bool) -> Result<Explaine
             r.from
         )));
     }
+    // The whole-account summary (`reach` without --from) must say the same of `from`.
+    let definite_count = roles.values().filter(|v| *v == "yes").count();
+    let (summary, counts) = summary_of(&closure, &r.from);
+    if summary != roles.keys().cloned().collect::<BTreeSet<_>>() || counts != (roles.len(), definite_count) {
+        return Err(StepFailure::Disagreement(format!(
+            "reach from {}: the whole-account summary gives {summary:?} (counts {counts:?}) but the path search {roles:?}",
+            r.from
+        )));
+    }
     let explanation = explain.then(|| {
         reached
             .iter()
@@ -317,6 +326,29 @@ fn run_reach(r: &ReachStep, world: &EvalWorld, explain: bool) -> Result<Explaine
     });
     let fields = Expect { roles: Some(roles), ..Expect::default() };
     Ok(ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation, evidence: None })
+}
+
+/// What the whole-account summary of `reach` says of `from`: the member ARNs of the
+/// components its component reaches (itself left out), read through the node table
+/// as the summary's JSON is, and its two counts.
+fn summary_of(closure: &iam_evaluator::query::Closure, from: &str) -> (BTreeSet<String>, (usize, usize)) {
+    let nodes = closure.nodes();
+    let mut roles = BTreeSet::new();
+    if let Some(c) = closure.component_of(from) {
+        let members: Vec<&[usize]> = closure.component_members().map(|(m, _)| m).collect();
+        let named: Vec<Vec<&str>> = closure.components().map(|(m, _)| m).collect();
+        for reached in closure.reached_components(c) {
+            let by_index = members.get(reached).into_iter().flat_map(|m| m.iter().filter_map(|&i| nodes.get(i)));
+            let by_name = named.get(reached).into_iter().flatten();
+            for (arn, name) in by_index.zip(by_name) {
+                // Both listings of a component name the same nodes, in the same order.
+                let same = arn == name && closure.index_of(arn).and_then(|i| nodes.get(i)) == Some(arn);
+                roles.insert(if same { arn.clone() } else { format!("{arn} / {name} (the node table disagrees)") });
+            }
+        }
+    }
+    roles.remove(from);
+    (roles, closure.counts(from))
 }
 
 fn run_parse(p: &ParseStep) -> Result<ExplainedStep, StepFailure> {
