@@ -329,6 +329,7 @@ pub const FAMILIES: [Family; 8] = [
             "sts:RoleSessionName",
             "sts:ExternalId",
             "aws:SourceIdentity",
+            "aws:userid",
         ],
         values: &[
             "dev",
@@ -351,6 +352,8 @@ pub const FAMILIES: [Family; 8] = [
             "Team",
             "s1",
             "ext-1",
+            "AIDAEXAMPLEALICE",
+            "AIDA*",
         ],
         scalar: false,
     },
@@ -1686,7 +1689,7 @@ fn boundary_ref(b: u8, n: usize) -> Option<String> {
 /// A user of the world.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Arbitrary)]
 pub struct UserModel {
-    /// Group memberships, by bit.
+    /// Group memberships, by bit (bit 7: see [`UserModel::has_id`]).
     pub groups: u8,
     /// Inline policies.
     pub inline: Few<PolicyModel, 1>,
@@ -1697,6 +1700,18 @@ pub struct UserModel {
     /// Tags.
     pub tags: Few<TagPick, 2>,
 }
+
+impl UserModel {
+    /// The world holds the user's unique ID ([`USER_IDS`]), so `aws:userid` is known:
+    /// bit 7 of `groups`, whose low bits are the memberships (a bit of its own, so that
+    /// the rest of the model reads the same bytes as before).
+    pub fn has_id(&self) -> bool {
+        self.groups & 0x80 != 0
+    }
+}
+
+/// The unique IDs of [`USERS`], where a world holds them.
+pub const USER_IDS: [&str; 3] = ["AIDAEXAMPLEALICE", "AIDAEXAMPLEBOB", "AIDAEXAMPLECAROL"];
 
 /// A group of the world.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Arbitrary)]
@@ -1891,11 +1906,11 @@ impl WorldModel {
         for (i, p) in self.managed.iter().enumerate() {
             w.policies.insert(managed_policy_arn(i), p.render(PolicyType::Identity, style));
         }
-        for (arn, u) in USERS.iter().zip(self.users.iter()) {
+        for ((arn, id), u) in USERS.iter().zip(USER_IDS).zip(self.users.iter()) {
             w.users.insert(
                 arn.to_string(),
                 case::User {
-                    id: None,
+                    id: u.has_id().then(|| id.to_string()),
                     groups: GROUPS
                         .iter()
                         .enumerate()

@@ -411,6 +411,19 @@ fn decide(
         }
     }
 
+    // The stand-ins and the shared bases were bounded with aws:userid unknown (it is
+    // for roles). A user whose unique ID the world holds knows it: where a policy of
+    // this decision reads it, decide this principal exactly, as `can` does.
+    let reads_userid = |u: &Unknowns| u.keys.iter().any(|key| key.eq_ignore_ascii_case("aws:userid"));
+    let userid_read = bases.sets.get(&key).is_some_and(|(_, u)| reads_userid(u))
+        || identity
+            .iter()
+            .chain(boundary.iter())
+            .any(|p| cache.get(&std::ptr::from_ref(*p).addr()).is_some_and(|c| reads_userid(&c.unknowns)));
+    if userid_read && matches!(who, Who::User(_)) && user_id(world, who).is_some() {
+        let (request, set, userid) = super::prepare(world, who, q)?;
+        return Ok(super::verdict(&request, &set, &q.knowledge(userid)));
+    }
     let Some((sets, base_unknowns)) = bases.sets.get_mut(&key) else { return Ok(Verdict::No) };
     unknown |= !base_unknowns.is_empty();
     let mut allowed = [false; 2];
