@@ -106,7 +106,11 @@ fn prepare_policy(p: &Policy, k: &Knowledge, q: &Question) -> Prepared {
     Prepared { relevant: true, per_principal, bounded: [optimistic, pessimistic], shared: [None, None], unknowns }
 }
 
-/// Can the resource-based policy grant `principal` anything for `q`?
+/// Can the resource-based policy grant `q` to `principal` by itself, without an
+/// identity policy? Naming only the principal's account cannot (R7.6, R11.2), so a
+/// trust or bucket policy that names the account does not send every principal of
+/// the account through the full decision when none of them has a permission of its
+/// own.
 fn resource_may_grant(policy: &Policy, principal: &Principal, q: &Question) -> bool {
     policy.statements.iter().any(|s| {
         s.effect == Effect::Allow
@@ -114,7 +118,7 @@ fn resource_may_grant(policy: &Policy, principal: &Principal, q: &Question) -> b
             && s.principal.as_ref().is_none_or(|b| {
                 b.negated
                     || matches!(b.spec, PrincipalSpec::Any)
-                    || principal.match_spec(&b.spec) != PrincipalMatch::None
+                    || !matches!(principal.match_spec(&b.spec), PrincipalMatch::None | PrincipalMatch::Account)
             })
     })
 }
