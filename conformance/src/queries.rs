@@ -486,7 +486,7 @@ pub fn who_can(args: &WhoCanArgs) -> Result<bool, String> {
                 .max(9);
             println!("{:<7} {:<9} {:<w$} depends on", "answer", "kind", "principal");
             for a in &listed {
-                let keys = a.verdict.unknowns().map(|u| u.keys.iter().cloned().collect::<Vec<_>>().join(", "));
+                let keys = a.verdict.unknowns().map(|u| u.key_list());
                 println!("{:<7} {:<9} {:<w$} {}", a.verdict.name(), a.kind, a.principal, keys.unwrap_or_default());
             }
             for u in &result.undecided {

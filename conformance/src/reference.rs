@@ -253,7 +253,7 @@ fn run_who_can(w: &WhoCanStep, world: &EvalWorld, explain: bool) -> Result<Expla
         .map(|a| {
             let verdict = match a.verdict.unknowns() {
                 Some(u) if !u.keys.is_empty() => {
-                    format!("if {}", u.keys.iter().cloned().collect::<Vec<_>>().join(", "))
+                    format!("if {}", u.key_list())
                 }
                 _ => a.verdict.name().to_string(),
             };
@@ -265,7 +265,7 @@ fn run_who_can(w: &WhoCanStep, world: &EvalWorld, explain: bool) -> Result<Expla
             .iter()
             .map(|a| match a.verdict.unknowns() {
                 Some(u) => {
-                    format!("if  {} (unknown: {})", a.principal, u.keys.iter().cloned().collect::<Vec<_>>().join(", "))
+                    format!("if  {} (unknown: {})", a.principal, u.key_list())
                 }
                 None => format!("yes {}", a.principal),
             })

@@ -76,6 +76,12 @@ impl Unknowns {
         self.keys.is_empty()
     }
 
+    /// The keys, comma separated (`aws:SecureTransport, aws:SourceIp`), as the CLI and
+    /// the `whoCan` verdicts `if KEY, KEY` write them.
+    pub fn key_list(&self) -> String {
+        self.keys.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
+    }
+
     /// Adds another's keys and conditions.
     pub fn extend(&mut self, other: &Unknowns) {
         self.keys.extend(other.keys.iter().cloned());
