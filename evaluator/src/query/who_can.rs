@@ -368,11 +368,10 @@ fn decide(
         }
     };
 
-    // Each policy's contribution, per bound, decided as within the caller's own
-    // account (the layer's bits do not depend on where the resource is).
-    let own_account = (!request.same_account())
-        .then(|| Request { resource_account: principal.account().unwrap_or_default().to_string(), ..request.clone() });
-    let layer_request = own_account.as_ref().unwrap_or(&request);
+    // Each policy's contribution, per bound. A layer's bits do not depend on where
+    // the resource is: `identity_matches` reads no resource account, and the
+    // cross-account rule is applied when the stand-ins are decided with the whole
+    // request below.
     let mut contribution = |p: &Policy, b: usize| -> (Contribution, bool) {
         let Some(prepared) = cache.get_mut(&std::ptr::from_ref(p).addr()) else {
             return (Contribution::Nothing, false);
@@ -385,7 +384,7 @@ fn decide(
             return (*c, unknown);
         }
         let bounded = prepared.bounded.get(b).and_then(Option::as_ref).unwrap_or(p);
-        let c = contribution(layer_request, bounded);
+        let c = contribution(&request, bounded);
         if !prepared.per_principal {
             if let Some(s) = prepared.shared.get_mut(b) {
                 *s = Some(c);
