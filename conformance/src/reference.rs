@@ -26,18 +26,54 @@ pub struct Reference;
 
 impl Implementation for Reference {
     fn info(&self) -> ImplementationInfo {
-        ImplementationInfo {
-            name: "iam-evaluator".to_string(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            language: "rust".to_string(),
-        }
+        reference_info()
     }
 
     fn run(&mut self, case: &Case) -> CaseOutcome {
-        match run_case(case, false) {
-            Ok(results) => CaseOutcome::Results(results.into_iter().map(|r| r.result).collect()),
-            Err(message) => CaseOutcome::Errored(message.to_string()),
+        outcome_of(run_case(case, false))
+    }
+}
+
+/// The reference evaluator deciding with a trace, as `explain` does: the recording
+/// path of the decision procedure, every trace checked against its decision
+/// ([`iam_evaluator::Decision::trace_contradiction`]; a contradiction errors the
+/// case). The corpus test runs every case with both, so a wrong explanation fails a
+/// case as a wrong decision does.
+#[derive(Debug, Default)]
+pub struct ExplainingReference;
+
+impl Implementation for ExplainingReference {
+    fn info(&self) -> ImplementationInfo {
+        reference_info()
+    }
+
+    fn run(&mut self, case: &Case) -> CaseOutcome {
+        outcome_of(run_case(case, true))
+    }
+}
+
+fn reference_info() -> ImplementationInfo {
+    ImplementationInfo {
+        name: "iam-evaluator".to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        language: "rust".to_string(),
+    }
+}
+
+fn outcome_of(results: Result<Vec<ExplainedStep>, CaseError>) -> CaseOutcome {
+    match results {
+        Ok(results) => CaseOutcome::Results(results.into_iter().map(|r| r.result).collect()),
+        Err(message) => CaseOutcome::Errored(message.to_string()),
+    }
+}
+
+/// With `explain`, a trace that contradicts its decision: a bug of the oracle.
+fn audit(decision: &iam_evaluator::Decision, explain: bool) -> Result<(), StepFailure> {
+    match decision.trace_contradiction() {
+        Some(why) if explain => {
+            Err(StepFailure::Disagreement(format!("the explanation contradicts the decision: {why}")))
         }
+        _ => Ok(()),
     }
 }
 
@@ -183,27 +219,27 @@ pub fn run_step(
             let world = needs_world()?;
             let params = assume_role_params(a)?;
             let outcome = world.assume_role(&caller(&a.as_, world, sessions)?, &params, explain);
-            Ok(role_outcome(outcome, step, sessions, explain))
+            role_outcome(outcome, step, sessions, explain)
         }
         Action::AssumeRoleWithWebIdentity(w) => {
             let outcome = needs_world()?.assume_role_with_web_identity(&web_identity_params(w)?, explain);
-            Ok(role_outcome(outcome, step, sessions, explain))
+            role_outcome(outcome, step, sessions, explain)
         }
         Action::AssumeRoleWithSaml(a) => {
             let outcome = needs_world()?.assume_role_with_saml(&saml_params(a)?, explain);
-            Ok(role_outcome(outcome, step, sessions, explain))
+            role_outcome(outcome, step, sessions, explain)
         }
         Action::GetFederationToken(f) => {
             let world = needs_world()?;
             let params = federation_token_params(f)?;
             let outcome = world.get_federation_token(&caller(&f.as_, world, sessions)?, &params, explain);
-            Ok(finish(outcome.map(|issued| federated_result(world, issued)), step, sessions, explain))
+            finish(outcome.map(|issued| federated_result(world, issued)), step, sessions, explain)
         }
         Action::GetSessionToken(t) => {
             let world = needs_world()?;
             let params = session_token_params(t)?;
             let outcome = world.get_session_token(&caller(&t.as_, world, sessions)?, &params);
-            Ok(finish(outcome.map(|s| token_result(world, s)), step, sessions, explain))
+            finish(outcome.map(|s| token_result(world, s)), step, sessions, explain)
         }
         Action::GetCallerIdentity(g) => {
             let world = needs_world()?;
@@ -456,6 +492,7 @@ pub fn decision_result(decision: &iam_evaluator::Decision, request: &Request) ->
 fn run_evaluate(e: &EvaluateStep, explain: bool) -> Result<ExplainedStep, StepFailure> {
     let (request, set) = evaluate_inputs(e)?;
     let decision = PreparedPolicySet::new(set).decide(&request, explain);
+    audit(&decision, explain)?;
     Ok(ExplainedStep {
         result: StepResult { fields: decision_result(&decision, &request), ..StepResult::default() },
         explanation: explain.then(|| crate::explain::render(&request, &decision)),
@@ -480,6 +517,7 @@ fn run_request(
     let ctx = context_from(&r.context)?;
     let (request, decision) =
         world.authorize(&who, &r.action, &r.resource, r.resource_account.as_deref(), ctx, explain)?;
+    audit(&decision, explain)?;
     Ok(ExplainedStep {
         result: StepResult { fields: decision_result(&decision, &request), ..StepResult::default() },
         explanation: explain.then(|| crate::explain::render(&request, &decision)),
@@ -604,7 +642,7 @@ fn role_outcome(
     step: &Step,
     sessions: &mut Sessions,
     explain: bool,
-) -> ExplainedStep {
+) -> Result<ExplainedStep, StepFailure> {
     let success = outcome.map(|issued| Success {
         fields: role_fields(&issued.session),
         proof: Some((issued.request, issued.decision)),
@@ -651,10 +689,18 @@ fn token_result(world: &EvalWorld, s: TokenSession) -> Success {
 }
 
 /// Reports an STS call's outcome and saves its session under `saveAs`.
-fn finish(outcome: Result<Success, StsError>, step: &Step, sessions: &mut Sessions, explain: bool) -> ExplainedStep {
+fn finish(
+    outcome: Result<Success, StsError>,
+    step: &Step,
+    sessions: &mut Sessions,
+    explain: bool,
+) -> Result<ExplainedStep, StepFailure> {
     let mut evidence = None;
     let (fields, explanation) = match outcome {
         Ok(success) => {
+            if let Some((_, decision)) = &success.proof {
+                audit(decision, explain)?;
+            }
             let fields =
                 Expect { decision: Some("allowed".to_string()), session: Some(success.fields), ..Expect::default() };
             if let Some(name) = &step.save_as {
@@ -667,6 +713,7 @@ fn finish(outcome: Result<Success, StsError>, step: &Step, sessions: &mut Sessio
         }
         Err(err) => match (err.message(), err) {
             (message, StsError::AccessDenied { request, decision }) => {
+                audit(&decision, explain)?;
                 let mut fields = decision_result(&decision, &request);
                 fields.error = Some("AccessDenied".to_string());
                 fields.message = message;
@@ -679,5 +726,5 @@ fn finish(outcome: Result<Success, StsError>, step: &Step, sessions: &mut Sessio
             }
         },
     };
-    ExplainedStep { result: StepResult { fields, detail: None, skipped: None }, explanation, evidence }
+    Ok(ExplainedStep { result: StepResult { fields, detail: None, skipped: None }, explanation, evidence })
 }

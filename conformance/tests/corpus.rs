@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use iam_conformance::reference::Reference;
+use iam_conformance::reference::{ExplainingReference, Reference};
 use iam_conformance::runner::{run_file, Status, NON_CASE_DIRS};
 
 fn run_case_file(path: &Path) -> datatest_stable::Result<()> {
@@ -25,8 +25,23 @@ fn run_case_file(path: &Path) -> datatest_stable::Result<()> {
     std::thread::spawn(move || {
         // The receiver is gone only when the deadline has passed: nothing to tell then.
         let _ = send.send(run_file(&mut Reference, &owned));
+        // The same case decided with a trace (the path `explain` takes), each trace
+        // checked against its decision.
+        let _ = send.send(run_file(&mut ExplainingReference, &owned));
     });
-    let report = match receive.recv_timeout(Duration::from_secs(deadline)) {
+    for mode in ["plain", "explaining"] {
+        check_report(path, mode, receive.recv_timeout(Duration::from_secs(deadline)), deadline)?;
+    }
+    Ok(())
+}
+
+fn check_report(
+    path: &Path,
+    mode: &str,
+    received: Result<iam_conformance::runner::CaseReport, mpsc::RecvTimeoutError>,
+    deadline: u64,
+) -> datatest_stable::Result<()> {
+    let report = match received {
         Ok(report) => report,
         Err(mpsc::RecvTimeoutError::Timeout) => {
             // The hung case's thread cannot be stopped and would keep a core busy while
@@ -39,7 +54,7 @@ fn run_case_file(path: &Path) -> datatest_stable::Result<()> {
     match report.status {
         Status::Passed => Ok(()),
         _ => {
-            let mut msg = format!("{:?}: {}\n", report.status, report.description);
+            let mut msg = format!("{:?} ({mode} reference): {}\n", report.status, report.description);
             if let Some(m) = &report.message {
                 msg.push_str(&format!("  {m}\n"));
             }

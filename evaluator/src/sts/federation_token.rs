@@ -9,8 +9,8 @@ use super::session::FederatedSession;
 use super::validate;
 use super::{authorize_actions, Issued, StsError};
 use crate::context::Context;
-use crate::decision::{Decision, Layer, Outcome};
-use crate::evaluate::{evaluate, PolicySet};
+use crate::decision::{Decision, Layer, Outcome, Rule, StepTrace};
+use crate::evaluate::{evaluate, evaluate_with_trace, PolicySet};
 use crate::principal::Principal;
 use crate::request::Request;
 use crate::world::{Caller, World};
@@ -124,18 +124,40 @@ pub fn grant_to_calling_user(
         ctx.remove("aws:username");
         ctx
     });
-    let user_grant =
-        PolicySet { resource_policy: set.resource_policy.clone(), rcps: set.rcps.clone(), ..PolicySet::default() };
+    let user_grant = PolicySet {
+        resource_policy: set.resource_policy.clone(),
+        rcps: set.rcps.clone(),
+        labels: set.labels.clone(),
+        ..PolicySet::default()
+    };
     let limits = PolicySet {
         identity: vec![crate::world::full_aws_access()],
         boundary: set.boundary.clone(),
         session: set.session.clone(),
         ..PolicySet::default()
     };
-    if evaluate(&as_user, &user_grant).is_allowed() && evaluate(request, &limits).is_allowed() {
+    let traced = decision.trace.is_some();
+    let grant = if traced { evaluate_with_trace(&as_user, &user_grant) } else { evaluate(&as_user, &user_grant) };
+    if grant.is_allowed() && evaluate(request, &limits).is_allowed() {
         let mut allowed = decision;
         allowed.outcome = Outcome::Allowed;
         allowed.denied_by = None;
+        if let Some(trace) = allowed.trace.as_mut() {
+            // The denial the procedure reached stands for the federated user's own
+            // policies; the grant to the calling user decides after it.
+            for step in &mut trace.steps {
+                step.decided = None;
+            }
+            trace.policies.extend(grant.trace.map(|t| t.policies).unwrap_or_default());
+            trace.steps.push(StepTrace {
+                rule: Rule::ResourceGrant,
+                decided: Some(Outcome::Allowed),
+                detail: format!(
+                    "the resource-based policy allows the calling user {user_arn}, and the permissions boundary and \
+                     session policies allow the federated user's request: the grant is added before the session is made"
+                ),
+            });
+        }
         return allowed;
     }
     decision

@@ -1,0 +1,241 @@
+//! Checks a decision's trace against the decision it explains.
+//!
+//! The trace is written by the same functions that decide, on a second code path
+//! (the recording one, which looks at every element of every statement instead of
+//! stopping at the first that fails). An explanation that contradicts its decision
+//! would mislead the reader as much as a wrong decision, so the oracle checks every
+//! trace it prints with [`Decision::trace_contradiction`], and the corpus runs in
+//! both modes: a bug in the recording path shows as a failed case, not as a wrong
+//! explanation nobody compares.
+//!
+//! What is checked is implied by the decision procedure alone (IAM-SPEC.md sections 2,
+//! 3 and 6): a statement matches exactly when every element does; an element's
+//! matched pattern agrees with its `Not` form; a condition counts as holding for an
+//! Allow only when true and for a Deny unless false; the last step taken decides,
+//! and decides the decision's outcome; an explicit deny has a matching Deny
+//! statement in the layer it names; an implicit deny by the identity-based
+//! policies, the boundary, the session policies or the trust policy comes from a
+//! layer with no matching Allow.
+
+use crate::condition::Tri;
+use crate::decision::{Decision, ElementTrace, Layer, Outcome, StatementTrace, Trace};
+use crate::policy::Effect;
+
+impl Decision {
+    /// The first way the trace contradicts this decision, or `None` when it agrees
+    /// (or there is no trace).
+    ///
+    /// ```
+    /// use iam_evaluator::{evaluate_with_trace, Context, Policy, PolicySet, PolicyType, Principal, Request};
+    ///
+    /// let policy = Policy::parse(
+    ///     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}"#,
+    ///     PolicyType::Identity,
+    /// )?;
+    /// let set = PolicySet { identity: vec![policy], ..PolicySet::default() };
+    /// let caller = Principal::parse("arn:aws:iam::111122223333:user/alice")?;
+    /// let request = Request::new(caller, "s3:GetObject", "*", None, Context::default());
+    /// let decision = evaluate_with_trace(&request, &set);
+    /// assert!(decision.is_allowed());
+    /// assert_eq!(decision.trace_contradiction(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn trace_contradiction(&self) -> Option<String> {
+        let trace = self.trace.as_ref()?;
+        final_step(self, trace)
+            .or_else(|| statements(trace))
+            .or_else(|| explicit_deny(self, trace))
+            .or_else(|| implicit_deny(self, trace))
+    }
+}
+
+fn final_step(decision: &Decision, trace: &Trace) -> Option<String> {
+    let deciding: Vec<_> = trace.steps.iter().enumerate().filter(|(_, s)| s.decided.is_some()).collect();
+    match deciding.as_slice() {
+        [] => Some("no step of the trace decides".to_string()),
+        [(i, step)] if *i + 1 == trace.steps.len() => (step.decided != Some(decision.outcome)).then(|| {
+            format!(
+                "the trace's deciding step ({}) says {:?}, the decision is {:?}",
+                step.rule.title(),
+                step.decided,
+                decision.outcome
+            )
+        }),
+        [(i, step)] => Some(format!(
+            "step {} of {} ({}) decides, yet steps follow it",
+            i + 1,
+            trace.steps.len(),
+            step.rule.title()
+        )),
+        _ => Some(format!("{} steps of the trace decide", deciding.len())),
+    }
+}
+
+fn statements(trace: &Trace) -> Option<String> {
+    for policy in &trace.policies {
+        for s in &policy.statements {
+            if let Some(why) = statement(s) {
+                return Some(format!("{} statement {}: {why}", policy.label, s.index));
+            }
+        }
+    }
+    None
+}
+
+fn statement(s: &StatementTrace) -> Option<String> {
+    let elements_match = s.action.matched
+        && s.resource.as_ref().is_none_or(|r| r.matched)
+        && s.principal.as_ref().is_none_or(|p| p.matched)
+        && s.conditions.iter().all(|c| c.holds);
+    if elements_match != s.matched {
+        return Some(format!("its elements say matched = {elements_match}, the statement says {}", s.matched));
+    }
+    for e in std::iter::once(&s.action).chain(&s.resource) {
+        if let Some(why) = element(e) {
+            return Some(why);
+        }
+    }
+    for c in &s.conditions {
+        let holds = match c.result {
+            Tri::True => true,
+            Tri::False => false,
+            Tri::Unknown => s.effect == Effect::Deny,
+        };
+        if holds != c.holds {
+            return Some(format!("{} on {} is {:?} but holds = {}", c.operator, c.key, c.result, c.holds));
+        }
+    }
+    None
+}
+
+/// `Action`/`Resource` match when a pattern matched, `NotAction`/`NotResource` when
+/// none did. (An absent Resource, or an action the index rules out, names no pattern
+/// and carries a note instead.)
+fn element(e: &ElementTrace) -> Option<String> {
+    let negated = match e.element {
+        "Action" | "Resource" => false,
+        "NotAction" | "NotResource" => true,
+        other => return Some(format!("an element named {other}")),
+    };
+    if e.pattern.is_none() && e.note.is_some() {
+        return None;
+    }
+    (e.pattern.is_some() == negated && e.matched || e.pattern.is_some() != negated && !e.matched)
+        .then(|| format!("{} with pattern {:?} says matched = {}", e.element, e.pattern, e.matched))
+}
+
+fn matched_with(trace: &Trace, layer: Layer, effect: Effect) -> bool {
+    trace
+        .policies
+        .iter()
+        .filter(|p| p.layer == layer)
+        .any(|p| p.statements.iter().any(|s| s.matched && s.effect == effect))
+}
+
+fn explicit_deny(decision: &Decision, trace: &Trace) -> Option<String> {
+    if decision.outcome != Outcome::ExplicitDeny {
+        return None;
+    }
+    let Some(layer) = decision.denied_by else { return Some("an explicit deny without a layer".to_string()) };
+    (!matched_with(trace, layer, Effect::Deny))
+        .then(|| format!("explicit deny by the {} without a matching Deny statement in it", layer.noun()))
+}
+
+fn implicit_deny(decision: &Decision, trace: &Trace) -> Option<String> {
+    if decision.outcome != Outcome::ImplicitDeny {
+        return None;
+    }
+    let layer = decision.denied_by?;
+    let single =
+        matches!(layer, Layer::IdentityPolicy | Layer::PermissionsBoundary | Layer::SessionPolicy | Layer::TrustPolicy);
+    (single && matched_with(trace, layer, Effect::Allow))
+        .then(|| format!("implicit deny by the {} although an Allow statement in it matches", layer.noun()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::Context;
+    use crate::evaluate::{evaluate_with_trace, PolicySet};
+    use crate::policy::{Policy, PolicyType};
+    use crate::principal::Principal;
+    use crate::request::Request;
+
+    fn traced(identity: &str, boundary: Option<&str>, action: &str) -> Decision {
+        let parse = |text: &str, ty| Policy::parse(text, ty).unwrap();
+        let set = PolicySet {
+            identity: vec![parse(identity, PolicyType::Identity)],
+            boundary: boundary.map(|b| parse(b, PolicyType::Boundary)),
+            ..PolicySet::default()
+        };
+        let caller = Principal::parse("arn:aws:iam::111122223333:user/alice").unwrap();
+        let mut context = Context::default();
+        context.insert("aws:SourceIp", crate::ContextValue::single("192.0.2.1"));
+        evaluate_with_trace(&Request::new(caller, action, "*", None, context), &set)
+    }
+
+    const ALLOW_S3: &str = r#"{"Version":"2012-10-17","Statement":[
+        {"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"192.0.2.0/24"}}},
+        {"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}"#;
+    const BOUNDARY_EC2: &str =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}"#;
+
+    #[test]
+    fn traces_of_real_decisions_agree() {
+        for (boundary, action, outcome) in [
+            (None, "s3:GetObject", Outcome::Allowed),
+            (None, "iam:CreateUser", Outcome::ExplicitDeny),
+            (Some(BOUNDARY_EC2), "s3:GetObject", Outcome::ImplicitDeny),
+        ] {
+            let d = traced(ALLOW_S3, boundary, action);
+            assert_eq!(d.outcome, outcome, "{action}");
+            assert_eq!(d.trace_contradiction(), None, "{action}");
+        }
+        let mut plain = traced(ALLOW_S3, None, "s3:GetObject");
+        plain.trace = None;
+        assert_eq!(plain.trace_contradiction(), None);
+    }
+
+    fn contradiction(d: &Decision, edit: impl FnOnce(&mut Decision)) -> String {
+        let mut d = d.clone();
+        edit(&mut d);
+        d.trace_contradiction().unwrap_or_default()
+    }
+
+    fn statement_of(d: &mut Decision, layer: Layer, index: usize) -> &mut StatementTrace {
+        let trace = d.trace.as_mut().unwrap();
+        let policy = trace.policies.iter_mut().find(|p| p.layer == layer).unwrap();
+        &mut policy.statements[index]
+    }
+
+    #[test]
+    fn each_kind_of_contradiction_is_found() {
+        let allowed = traced(ALLOW_S3, None, "s3:GetObject");
+        let deny = traced(ALLOW_S3, None, "iam:CreateUser");
+        let bounded = traced(ALLOW_S3, Some(BOUNDARY_EC2), "s3:GetObject");
+        let found = [
+            contradiction(&allowed, |d| d.outcome = Outcome::ImplicitDeny),
+            contradiction(&allowed, |d| d.trace.as_mut().unwrap().steps.clear()),
+            contradiction(&allowed, |d| {
+                let steps = &mut d.trace.as_mut().unwrap().steps;
+                let last = steps.last().unwrap().clone();
+                steps.insert(0, last);
+            }),
+            contradiction(&allowed, |d| statement_of(d, Layer::IdentityPolicy, 0).matched = false),
+            contradiction(&allowed, |d| statement_of(d, Layer::IdentityPolicy, 0).conditions[0].holds = false),
+            contradiction(&allowed, |d| statement_of(d, Layer::IdentityPolicy, 0).conditions[0].result = Tri::Unknown),
+            contradiction(&allowed, |d| statement_of(d, Layer::IdentityPolicy, 0).action.pattern = None),
+            contradiction(&allowed, |d| statement_of(d, Layer::IdentityPolicy, 1).action.element = "Action"),
+            contradiction(&allowed, |d| statement_of(d, Layer::IdentityPolicy, 1).action.element = "Actions"),
+            contradiction(&deny, |d| statement_of(d, Layer::IdentityPolicy, 1).effect = Effect::Allow),
+            contradiction(&deny, |d| d.denied_by = None),
+            contradiction(&deny, |d| d.denied_by = Some(Layer::PermissionsBoundary)),
+            contradiction(&bounded, |d| d.denied_by = Some(Layer::IdentityPolicy)),
+        ];
+        for (i, why) in found.iter().enumerate() {
+            assert!(!why.is_empty(), "contradiction {i} was not found");
+        }
+        // A denial by a layer the check does not judge (SCPs, by level) is left alone.
+        assert_eq!(contradiction(&bounded, |d| d.denied_by = Some(Layer::Scp)), "");
+    }
+}
