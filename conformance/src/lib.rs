@@ -23,6 +23,7 @@
 //! # Ok::<(), iam_conformance::case_error::CaseError>(())
 //! ```
 
+pub mod audit;
 pub mod case;
 pub mod case_error;
 pub mod diff;

@@ -642,7 +642,7 @@ pub fn law_explicit_deny_wins(input: &EvalInput) -> Result<(), String> {
 
 /// Deciding with a trace decides the same, and deciding twice decides the same
 /// (determinism); the trace agrees with its decision
-/// ([`iam_evaluator::Decision::trace_contradiction`]); the trace lists every identity policy (they always apply) and no more
+/// ([`crate::audit::trace_contradiction`]); the trace lists every identity policy (they always apply) and no more
 /// policies than the set holds.
 pub fn law_trace_agrees(input: &EvalInput) -> Result<(), String> {
     let step = input.case.to_step();
@@ -662,7 +662,7 @@ pub fn law_trace_agrees(input: &EvalInput) -> Result<(), String> {
         ));
     }
     let Some(trace) = &traced.trace else { return fail("evaluate_with_trace returned no trace") };
-    if let Some(why) = traced.trace_contradiction() {
+    if let Some(why) = crate::audit::trace_contradiction(&traced) {
         return fail(&format!("the trace contradicts its decision: {why}"));
     }
     if !step.action.eq_ignore_ascii_case("sts:GetCallerIdentity") {

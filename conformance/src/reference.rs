@@ -36,7 +36,7 @@ impl Implementation for Reference {
 
 /// The reference evaluator deciding with a trace, as `explain` does: the recording
 /// path of the decision procedure, every trace checked against its decision
-/// ([`iam_evaluator::Decision::trace_contradiction`]; a contradiction errors the
+/// ([`crate::audit::trace_contradiction`]; a contradiction errors the
 /// case). The corpus test runs every case with both, so a wrong explanation fails a
 /// case as a wrong decision does.
 #[derive(Debug, Default)]
@@ -69,7 +69,7 @@ fn outcome_of(results: Result<Vec<ExplainedStep>, CaseError>) -> CaseOutcome {
 
 /// With `explain`, a trace that contradicts its decision: a bug of the oracle.
 fn audit(decision: &iam_evaluator::Decision, explain: bool) -> Result<(), StepFailure> {
-    match decision.trace_contradiction() {
+    match crate::audit::trace_contradiction(decision) {
         Some(why) if explain => {
             Err(StepFailure::Disagreement(format!("the explanation contradicts the decision: {why}")))
         }

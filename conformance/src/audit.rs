@@ -4,7 +4,7 @@
 //! (the recording one, which looks at every element of every statement instead of
 //! stopping at the first that fails). An explanation that contradicts its decision
 //! would mislead the reader as much as a wrong decision, so the oracle checks every
-//! trace it prints with [`Decision::trace_contradiction`], and the corpus runs in
+//! trace it prints with [`trace_contradiction`], and the corpus runs in
 //! both modes: a bug in the recording path shows as a failed case, not as a wrong
 //! explanation nobody compares.
 //!
@@ -16,37 +16,40 @@
 //! statement in the layer it names; an implicit deny by the identity-based
 //! policies, the boundary, the session policies or the trust policy comes from a
 //! layer with no matching Allow.
+//!
+//! It lives here, beside the other checks of the oracle, not in the evaluator: it only
+//! ever reports, so it is a test of the evaluator's output, not a part of deciding.
 
-use crate::condition::Tri;
-use crate::decision::{Decision, ElementTrace, Layer, Outcome, StatementTrace, Trace};
-use crate::policy::Effect;
+use iam_evaluator::condition::Tri;
+use iam_evaluator::decision::{ElementTrace, StatementTrace};
+use iam_evaluator::policy::Effect;
+use iam_evaluator::{Decision, Layer, Outcome, Trace};
 
-impl Decision {
-    /// The first way the trace contradicts this decision, or `None` when it agrees
-    /// (or there is no trace).
-    ///
-    /// ```
-    /// use iam_evaluator::{evaluate_with_trace, Context, Policy, PolicySet, PolicyType, Principal, Request};
-    ///
-    /// let policy = Policy::parse(
-    ///     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}"#,
-    ///     PolicyType::Identity,
-    /// )?;
-    /// let set = PolicySet { identity: vec![policy], ..PolicySet::default() };
-    /// let caller = Principal::parse("arn:aws:iam::111122223333:user/alice")?;
-    /// let request = Request::new(caller, "s3:GetObject", "*", None, Context::default());
-    /// let decision = evaluate_with_trace(&request, &set);
-    /// assert!(decision.is_allowed());
-    /// assert_eq!(decision.trace_contradiction(), None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn trace_contradiction(&self) -> Option<String> {
-        let trace = self.trace.as_ref()?;
-        final_step(self, trace)
-            .or_else(|| statements(trace))
-            .or_else(|| explicit_deny(self, trace))
-            .or_else(|| implicit_deny(self, trace))
-    }
+/// The first way the decision's trace contradicts the decision, or `None` when it
+/// agrees (or there is no trace).
+///
+/// ```
+/// use iam_conformance::audit::trace_contradiction;
+/// use iam_evaluator::{evaluate_with_trace, Context, Policy, PolicySet, PolicyType, Principal, Request};
+///
+/// let policy = Policy::parse(
+///     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}"#,
+///     PolicyType::Identity,
+/// )?;
+/// let set = PolicySet { identity: vec![policy], ..PolicySet::default() };
+/// let caller = Principal::parse("arn:aws:iam::111122223333:user/alice")?;
+/// let request = Request::new(caller, "s3:GetObject", "*", None, Context::default());
+/// let decision = evaluate_with_trace(&request, &set);
+/// assert!(decision.is_allowed());
+/// assert_eq!(trace_contradiction(&decision), None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn trace_contradiction(decision: &Decision) -> Option<String> {
+    let trace = decision.trace.as_ref()?;
+    final_step(decision, trace)
+        .or_else(|| statements(trace))
+        .or_else(|| explicit_deny(decision, trace))
+        .or_else(|| implicit_deny(decision, trace))
 }
 
 fn final_step(decision: &Decision, trace: &Trace) -> Option<String> {
@@ -154,12 +157,11 @@ fn implicit_deny(decision: &Decision, trace: &Trace) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
-    use crate::context::Context;
-    use crate::evaluate::{evaluate_with_trace, PolicySet};
-    use crate::policy::{Policy, PolicyType};
-    use crate::principal::Principal;
-    use crate::request::Request;
+    use iam_evaluator::{
+        evaluate_with_trace, Context, ContextValue, Policy, PolicySet, PolicyType, Principal, Request,
+    };
 
     fn traced(identity: &str, boundary: Option<&str>, action: &str) -> Decision {
         let parse = |text: &str, ty| Policy::parse(text, ty).unwrap();
@@ -170,7 +172,7 @@ mod tests {
         };
         let caller = Principal::parse("arn:aws:iam::111122223333:user/alice").unwrap();
         let mut context = Context::default();
-        context.insert("aws:SourceIp", crate::ContextValue::single("192.0.2.1"));
+        context.insert("aws:SourceIp", ContextValue::single("192.0.2.1"));
         evaluate_with_trace(&Request::new(caller, action, "*", None, context), &set)
     }
 
@@ -189,17 +191,17 @@ mod tests {
         ] {
             let d = traced(ALLOW_S3, boundary, action);
             assert_eq!(d.outcome, outcome, "{action}");
-            assert_eq!(d.trace_contradiction(), None, "{action}");
+            assert_eq!(trace_contradiction(&d), None, "{action}");
         }
         let mut plain = traced(ALLOW_S3, None, "s3:GetObject");
         plain.trace = None;
-        assert_eq!(plain.trace_contradiction(), None);
+        assert_eq!(trace_contradiction(&plain), None);
     }
 
     fn contradiction(d: &Decision, edit: impl FnOnce(&mut Decision)) -> String {
         let mut d = d.clone();
         edit(&mut d);
-        d.trace_contradiction().unwrap_or_default()
+        trace_contradiction(&d).unwrap_or_default()
     }
 
     fn statement_of(d: &mut Decision, layer: Layer, index: usize) -> &mut StatementTrace {
