@@ -299,16 +299,12 @@ impl Condition {
             return Tri::Unknown;
         };
         let family = self.operator.family;
-        // Long value lists are mostly exact text or CIDR blocks: those two keep a tight
-        // loop of their own. Exact text is decided only here; a CIDR block here and in
-        // `value_matches` alike.
+        // Long value lists are mostly exact text: that keeps a tight loop of its own,
+        // and exact text is decided only here (every other value, CIDR blocks among
+        // them, in `value_matches`).
         let matched = match &read {
             RequestValue::Text(r) if matches!(family, Family::StringEquals) => self.values.iter().any(|v| match v {
                 TypedValue::Exact(p) => p == r,
-                other => value_matches(other, &read, family, ctx),
-            }),
-            RequestValue::Ip(ip) => self.values.iter().any(|v| match v {
-                TypedValue::Net(n) => n.contains(ip),
                 other => value_matches(other, &read, family, ctx),
             }),
             _ => self.values.iter().any(|v| value_matches(v, &read, family, ctx)),

@@ -51,8 +51,10 @@ impl Context {
     pub fn insert(&mut self, key: &str, value: ContextValue) {
         let lower = key.to_ascii_lowercase();
         if let Some(existing) = self.entries.get_mut(&lower) {
+            // A key given twice is multivalued whatever each part was (R3.14: the
+            // lookup returns the values of both names).
             existing.values.extend(value.values);
-            existing.multi = existing.multi || value.multi || existing.values.len() > 1;
+            existing.multi = true;
         } else {
             self.entries.insert(lower, value);
         }
