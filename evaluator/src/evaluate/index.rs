@@ -180,10 +180,12 @@ impl ActionIndex {
         let mut by_service = Vec::new();
         let mut others = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
-            match (p.glob.is_case_insensitive(), p.glob.literal_bytes(), fixed_service(p)) {
-                (true, Some(bytes), _) => literals.push((bytes.to_ascii_lowercase().into_boxed_slice(), i)),
-                (_, _, Some(service)) => by_service.push((service, i)),
-                _ => others.push(i),
+            // Action patterns always fold ASCII case (R2.1), so a literal one is looked
+            // up by its lower-cased text.
+            match (p.glob.literal_bytes(), fixed_service(p)) {
+                (Some(bytes), _) => literals.push((bytes.to_ascii_lowercase().into_boxed_slice(), i)),
+                (None, Some(service)) => by_service.push((service, i)),
+                (None, None) => others.push(i),
             }
         }
         literals.sort();

@@ -224,16 +224,6 @@ impl Glob {
         &self.source
     }
 
-    /// True when the pattern has no wildcard.
-    pub fn is_literal(&self) -> bool {
-        self.last.is_none() && matches!(self.first, Segment::Lit { .. })
-    }
-
-    /// True when the pattern folds ASCII case.
-    pub(crate) fn is_case_insensitive(&self) -> bool {
-        self.case_insensitive
-    }
-
     /// The literal bytes of a segment.
     fn lit(&self, start: usize, end: usize) -> &[u8] {
         self.source.as_bytes().get(start..end).unwrap_or_default()
@@ -625,6 +615,6 @@ mod tests {
         let star = Glob::literal("a*b?".to_string(), true);
         assert!(star.matches("A*B?"));
         assert!(!star.matches("axxbc"));
-        assert!(star.is_literal());
+        assert_eq!(star.literal_bytes(), Some(&b"a*b?"[..]));
     }
 }
