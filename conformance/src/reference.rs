@@ -36,9 +36,10 @@ impl Implementation for Reference {
 
 /// The reference evaluator deciding with a trace, as `explain` does: the recording
 /// path of the decision procedure, every trace checked against its decision
-/// ([`crate::audit::trace_contradiction`]; a contradiction errors the
-/// case). The corpus test runs every case with both, so a wrong explanation fails a
-/// case as a wrong decision does.
+/// ([`crate::audit::trace_contradiction`]) and every policy of an `evaluate` or
+/// `parse` step printed and read back; a
+/// contradiction errors the case. The corpus test runs every case with both, so a
+/// wrong explanation or a policy printed wrong fails a case as a wrong decision does.
 #[derive(Debug, Default)]
 pub struct ExplainingReference;
 
@@ -210,7 +211,7 @@ pub fn run_step(
 ) -> Result<ExplainedStep, StepFailure> {
     let needs_world = || world.ok_or(StepFailure::NeedsWorld(step.kind().name()));
     match &step.action {
-        Action::Parse(p) => run_parse(p),
+        Action::Parse(p) => run_parse(p, explain),
         Action::Evaluate(e) => run_evaluate(e, explain),
         Action::Request(r) => run_request(r, needs_world()?, sessions, explain),
         Action::WhoCan(w) => run_who_can(w, needs_world()?, explain),
@@ -387,11 +388,14 @@ fn summary_of(closure: &iam_evaluator::query::Closure, from: &str) -> (BTreeSet<
     (roles, closure.counts(from))
 }
 
-fn run_parse(p: &ParseStep) -> Result<ExplainedStep, StepFailure> {
+fn run_parse(p: &ParseStep, explain: bool) -> Result<ExplainedStep, StepFailure> {
     let ty =
         PolicyType::from_name(&p.policy_type).ok_or_else(|| StepFailure::UnknownPolicyType(p.policy_type.clone()))?;
     let text = case::policy_text(&p.policy);
     let parsed = Policy::parse(&text, ty);
+    if let (true, Ok(policy)) = (explain, &parsed) {
+        roundtrip(policy, ty, &text)?;
+    }
     let fields = match &parsed {
         Ok(_) => Expect { valid: Some(true), ..Expect::default() },
         Err(e) => Expect { valid: Some(false), error_kind: Some(e.kind.name().to_string()), ..Expect::default() },
@@ -489,8 +493,44 @@ pub fn decision_result(decision: &iam_evaluator::Decision, request: &Request) ->
     }
 }
 
+/// With `explain`, every policy is also printed and read back: the printer writes the
+/// policies of the cases the differential fuzzer reports, so a policy it cannot print
+/// faithfully is a bug of the oracle. (Read back without the size limit, as the
+/// policies of a step are read: AWS managed policies are exempt from it.)
+fn roundtrip(policy: &Policy, ty: PolicyType, text: &str) -> Result<(), StepFailure> {
+    let printed = policy.to_canonical_string();
+    match Policy::parse_with(&printed, ty, ParseOptions { check_size: false }) {
+        Ok(again) if again == *policy && again.to_canonical_string() == printed => Ok(()),
+        Ok(_) => Err(StepFailure::Disagreement(format!(
+            "a {} policy printed and read back differs (or prints differently):\n{text}\nprinted: {printed}",
+            ty.name()
+        ))),
+        Err(e) => Err(StepFailure::Disagreement(format!(
+            "a {} policy printed to text its parser rejects: {e}\nprinted: {printed}",
+            ty.name()
+        ))),
+    }
+}
+
+fn roundtrip_set(set: &PolicySet) -> Result<(), StepFailure> {
+    let resource_type = if set.resource_is_trust { PolicyType::Trust } else { PolicyType::Resource };
+    let typed = set
+        .identity
+        .iter()
+        .map(|p| (p, PolicyType::Identity))
+        .chain(set.resource_policy.iter().map(|p| (p, resource_type)))
+        .chain(set.boundary.iter().map(|p| (p, PolicyType::Boundary)))
+        .chain(set.session.iter().flatten().map(|p| (p, PolicyType::Session)))
+        .chain(set.scps.iter().flatten().flatten().map(|p| (p, PolicyType::Scp)))
+        .chain(set.rcps.iter().flatten().flatten().map(|p| (p, PolicyType::Rcp)));
+    typed.into_iter().try_for_each(|(p, ty)| roundtrip(p, ty, "(a policy of the step)"))
+}
+
 fn run_evaluate(e: &EvaluateStep, explain: bool) -> Result<ExplainedStep, StepFailure> {
     let (request, set) = evaluate_inputs(e)?;
+    if explain {
+        roundtrip_set(&set)?;
+    }
     let decision = PreparedPolicySet::new(set).decide(&request, explain);
     audit(&decision, explain)?;
     Ok(ExplainedStep {

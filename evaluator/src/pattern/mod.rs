@@ -395,7 +395,7 @@ impl ArnPattern {
         let parts: Vec<&str> = pattern.splitn(6, ':').collect();
         let expanding = parts.iter().take(5).position(|p| p.ends_with('*'));
         match expanding {
-            Some(k) if parts.len() > k + 1 || parts.len() < 6 => {
+            Some(k) => {
                 let head = parts.iter().take(k).map(|p| Glob::new(p, false)).collect();
                 let rest = parts.get(k..).map(|r| r.join(":")).unwrap_or_default();
                 ArnPattern::Expanding { head, rest: Glob::new(&rest, false) }
