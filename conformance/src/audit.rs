@@ -98,7 +98,13 @@ fn statement(s: &StatementTrace) -> Option<String> {
             return Some(why);
         }
     }
+    if let Some(why) = s.principal.as_ref().and_then(|p| principal(p, s.effect)) {
+        return Some(why);
+    }
     for c in &s.conditions {
+        if c.request_values.as_ref().is_some_and(Vec::is_empty) {
+            return Some(format!("{} on {}: an empty list of request values is shown as present", c.operator, c.key));
+        }
         let holds = match c.result {
             Tri::True => true,
             Tri::False => false,
@@ -125,6 +131,23 @@ fn element(e: &ElementTrace) -> Option<String> {
     }
     (e.pattern.is_some() == negated && e.matched || e.pattern.is_some() != negated && !e.matched)
         .then(|| format!("{} with pattern {:?} says matched = {}", e.element, e.pattern, e.matched))
+}
+
+/// `Principal` matches exactly when an entry names the caller (the entry shown);
+/// `NotPrincipal` shows the entry that lists the caller, which keeps it from
+/// matching, except in a Deny that applies to a caller with a permissions boundary
+/// even so (NOTPRIN).
+fn principal(e: &ElementTrace, effect: Effect) -> Option<String> {
+    let wrong = match e.element {
+        "Principal" => e.pattern.is_some() != e.matched,
+        "NotPrincipal" => match (e.pattern.is_some(), e.matched) {
+            (false, false) => true,
+            (true, true) => effect != Effect::Deny,
+            _ => false,
+        },
+        other => return Some(format!("a principal element named {other}")),
+    };
+    wrong.then(|| format!("{} with entry {:?} says matched = {}", e.element, e.pattern, e.matched))
 }
 
 fn matched_with(trace: &Trace, layer: Layer, effect: Effect) -> bool {
@@ -174,6 +197,24 @@ mod tests {
         let mut context = Context::default();
         context.insert("aws:SourceIp", ContextValue::single("192.0.2.1"));
         evaluate_with_trace(&Request::new(caller, action, "*", None, context), &set)
+    }
+
+    /// alice, allowed by her identity policy and by a bucket policy naming her; the
+    /// bucket policy's Deny lists her in NotPrincipal (so it does not apply).
+    fn traced_with_bucket_policy() -> Decision {
+        let bucket = r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":"s3:GetObject","Resource":"*"},
+            {"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":"s3:*","Resource":"*"}]}"#;
+        let set = PolicySet {
+            identity: vec![Policy::parse(ALLOW_S3, PolicyType::Identity).unwrap()],
+            resource_policy: Some(Policy::parse(bucket, PolicyType::Resource).unwrap()),
+            ..PolicySet::default()
+        };
+        let caller = Principal::parse("arn:aws:iam::111122223333:user/alice").unwrap();
+        let mut context = Context::default();
+        context.insert("aws:SourceIp", ContextValue::single("192.0.2.1"));
+        let request = Request::new(caller, "s3:GetObject", "arn:aws:s3:::example-bucket/a", None, context);
+        evaluate_with_trace(&request, &set)
     }
 
     const ALLOW_S3: &str = r#"{"Version":"2012-10-17","Statement":[
@@ -236,6 +277,27 @@ mod tests {
         ];
         for (i, why) in found.iter().enumerate() {
             assert!(!why.is_empty(), "contradiction {i} was not found");
+        }
+        let rbp = traced_with_bucket_policy();
+        assert_eq!(trace_contradiction(&rbp), None);
+        assert!(rbp.is_allowed());
+        for edit in [
+            (|d: &mut Decision| statement_of(d, Layer::ResourcePolicy, 0).principal.as_mut().unwrap().pattern = None)
+                as fn(&mut Decision),
+            |d| statement_of(d, Layer::ResourcePolicy, 0).principal.as_mut().unwrap().element = "Principals",
+            |d| statement_of(d, Layer::ResourcePolicy, 1).principal.as_mut().unwrap().pattern = None,
+            |d| {
+                let s = statement_of(d, Layer::ResourcePolicy, 1);
+                s.effect = Effect::Allow;
+                s.principal.as_mut().unwrap().matched = true;
+                s.matched = s.action.matched && s.resource.as_ref().is_none_or(|r| r.matched);
+            },
+            |d| {
+                let c = &mut statement_of(d, Layer::IdentityPolicy, 0).conditions[0];
+                c.request_values = Some(Vec::new());
+            },
+        ] {
+            assert!(!contradiction(&rbp, edit).is_empty());
         }
         // A denial by a layer the check does not judge (SCPs, by level) is left alone.
         assert_eq!(contradiction(&bounded, |d| d.denied_by = Some(Layer::Scp)), "");
