@@ -318,14 +318,29 @@ fn run_who_can(w: &WhoCanStep, world: &EvalWorld, explain: bool) -> Result<Expla
 ///
 /// Answered twice, by the two engines of `iam-conformance reach`: the path search from
 /// `from` (`reach --from`) and the closure over the whole account's graph (its summary
-/// of every principal). They must agree; a disagreement is an error of the oracle, so
-/// the corpus checks both.
+/// of every principal). They must agree, and the graph both stand on must equal the
+/// one found by deciding every principal against every role (no pre-filter); a
+/// disagreement is an error of the oracle, so the corpus checks all three.
 fn run_reach(r: &ReachStep, world: &EvalWorld, explain: bool) -> Result<ExplainedStep, StepFailure> {
     use iam_evaluator::query;
     let reached: Vec<_> = query::reach(world, Some(&r.from))?.into_iter().flat_map(|(_, rs)| rs).collect();
     let roles: BTreeMap<String, String> =
         reached.iter().map(|x| (x.role.clone(), if x.definite() { "yes" } else { "if" }.to_string())).collect();
     let graph = query::reach_edges(world, &mut |_, _| {})?;
+    // The graph decides only the callers a trust policy can name; deciding every
+    // principal against every role must give the same edges.
+    let exhaustive = query::reach_edges_exhaustive(world)?;
+    if exhaustive != graph {
+        let differ: Vec<&String> = graph
+            .edges
+            .keys()
+            .chain(exhaustive.edges.keys())
+            .filter(|c| graph.edges.get(*c) != exhaustive.edges.get(*c))
+            .collect();
+        return Err(StepFailure::Disagreement(format!(
+            "reach: the graph's edges from {differ:?} differ from those found by trying every principal on every role"
+        )));
+    }
     let closure = query::Closure::new(&graph);
     let definite = closure.definite_roles(&r.from);
     // The principal itself is not a role it becomes (a role that can assume itself is

@@ -29,7 +29,7 @@ use crate::sts::Session;
 use crate::world::{Caller, World, WorldError};
 
 pub use closure::Closure;
-pub use reach::{reach, reach_edges, Edge, Hop, Reach, Reached};
+pub use reach::{reach, reach_edges, reach_edges_exhaustive, Edge, Hop, Reach, Reached};
 pub use unknown::{Bound, Knowledge, Unknowns};
 pub use who_can::{who_can, who_can_with_progress, Answer, Undecided, WhoCan};
 

@@ -443,12 +443,28 @@ fn edges_from(world: &World, who: &Who, targets: &mut [Target<'_>], roles: &[usi
 
 /// Every edge of the world's reachability graph; `progress` gets (done, total) callers.
 pub fn reach_edges(world: &World, progress: &mut dyn FnMut(usize, usize)) -> Result<Reach, QueryError> {
-    graph(world, None, progress)
+    graph(world, None, Candidates::Filtered, progress)
+}
+
+/// The same graph as [`reach_edges`], with every principal tried on every role (no
+/// pre-filter of the callers a trust policy can name): the slow answer the filtered
+/// one must equal, for checking it (the oracle's `reach` steps compare the two).
+pub fn reach_edges_exhaustive(world: &World) -> Result<Reach, QueryError> {
+    graph(world, None, Candidates::Everyone, &mut |_, _| {})
+}
+
+/// Which callers are decided against each role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Candidates {
+    /// Those the trust policy can name ([`Directory::candidates`]).
+    Filtered,
+    /// Every principal.
+    Everyone,
 }
 
 /// The roles `from` can become (or, with `None`, every principal's), with paths.
 pub fn reach(world: &World, from: Option<&str>) -> Result<Vec<(String, Vec<Reached>)>, QueryError> {
-    let g = graph(world, from, &mut |_, _| {})?;
+    let g = graph(world, from, Candidates::Filtered, &mut |_, _| {})?;
     let sources: Vec<String> = match from {
         Some(f) => vec![Who::find(world, f)?.arn().to_string()],
         None => principals(world).iter().map(|w| w.arn().to_string()).collect(),
@@ -456,7 +472,12 @@ pub fn reach(world: &World, from: Option<&str>) -> Result<Vec<(String, Vec<Reach
     Ok(sources.into_iter().map(|s| (s.clone(), g.from(&s))).collect())
 }
 
-fn graph(world: &World, from: Option<&str>, progress: &mut dyn FnMut(usize, usize)) -> Result<Reach, QueryError> {
+fn graph(
+    world: &World,
+    from: Option<&str>,
+    candidates: Candidates,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Reach, QueryError> {
     let everyone = principals(world);
     let directory = Directory::new(world, &everyone);
     let k = knowledge();
@@ -468,7 +489,11 @@ fn graph(world: &World, from: Option<&str>, progress: &mut dyn FnMut(usize, usiz
         let arn = session.role_arn.as_str();
         let account = arn_components(arn).map(|[_, _, _, _, a, _]| a.to_string()).unwrap_or_default();
         let t = targets.len();
-        if let Some(trust) = &role.trust_policy {
+        if candidates == Candidates::Everyone {
+            for c in 0..everyone.len() {
+                by_caller.entry(c).or_default().push(t);
+            }
+        } else if let Some(trust) = &role.trust_policy {
             let (direct, by_account) = directory.candidates(trust);
             let mut memo = MayAssume { arn, row: vec![0; directory.policies.len()] };
             let by_account = by_account.into_iter().filter(|&c| directory.may_assume(c, &mut memo));
