@@ -257,6 +257,30 @@ impl Question {
 }
 
 /// The request `who` makes for `q`, and the policies that decide it.
+/// The question with what the world knows of its resource: for `sts:AssumeRole` (and
+/// the calls authorized with it, R11.5) on a role of the world, the role's tags as
+/// `aws:ResourceTag` and `iam:ResourceTag` keys, as [`World::assume_role`] puts them
+/// in the request before the trust policy is evaluated (R12.4). They are given
+/// keys, so answers that depend on them are exact rather than "if". `None` when
+/// there is nothing to add.
+pub(crate) fn with_resource_facts(world: &World, q: &Question) -> Option<Question> {
+    if !crate::evaluate::is_role_assumption_of(&q.action, &q.resource) {
+        return None;
+    }
+    let role = world.roles.get(&q.resource)?;
+    if role.tags.is_empty() {
+        return None;
+    }
+    let mut known = q.clone();
+    crate::sts::assume_role::insert_role_tags(
+        world,
+        &q.resource,
+        &std::collections::BTreeMap::new(),
+        &mut known.context,
+    );
+    Some(known)
+}
+
 pub(crate) fn prepare(world: &World, who: &Who, q: &Question) -> Result<(Request, PolicySet, bool), QueryError> {
     let caller = who.caller();
     let principal = world.principal_of(&caller)?;
@@ -276,6 +300,8 @@ pub(crate) fn prepare(world: &World, who: &Who, q: &Question) -> Result<(Request
 /// oracle's for the request as given; the verdict says whether it holds whatever the
 /// keys not given are.
 pub fn can(world: &World, principal: &str, q: &Question) -> Result<CanAnswer, QueryError> {
+    let known = with_resource_facts(world, q);
+    let q = known.as_ref().unwrap_or(q);
     let who = Who::find(world, principal)?;
     let (request, set, userid) = prepare(world, &who, q)?;
     if credentials_forbid(&who, &q.action) {

@@ -242,6 +242,8 @@ pub fn who_can_with_progress(
     q: &Question,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<WhoCan, QueryError> {
+    let known = super::with_resource_facts(world, q);
+    let q = known.as_ref().unwrap_or(q);
     let mut users: Vec<&String> = world.users.keys().collect();
     users.sort_unstable();
     let mut roles: Vec<&String> = world.roles.keys().collect();
