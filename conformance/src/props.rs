@@ -642,8 +642,8 @@ pub fn law_explicit_deny_wins(input: &EvalInput) -> Result<(), String> {
 
 /// Deciding with a trace decides the same, and deciding twice decides the same
 /// (determinism); the trace agrees with its decision
-/// ([`crate::audit::trace_contradiction`]); the trace lists every identity policy (they always apply) and no more
-/// policies than the set holds.
+/// ([`crate::audit::trace_contradiction`]); the trace lists every identity policy
+/// (they always apply) and no more policies than the set holds.
 pub fn law_trace_agrees(input: &EvalInput) -> Result<(), String> {
     let step = input.case.to_step();
     let (request, set) = evaluate_inputs(&step).map_err(|e| format!("the generator wrote an invalid case: {e}"))?;
@@ -926,8 +926,19 @@ pub fn law_principal_forms_equivalent(input: &EvalInput) -> Result<(), String> {
 /// Checks that an accepted policy prints to canonical text that parses back to the same
 /// policy, and that printing is a fixed point.
 pub fn check_roundtrip(policy: &Policy, ty: PolicyType, text: &str) -> Result<(), String> {
+    check_roundtrip_with(policy, ty, text, iam_evaluator::policy::ParseOptions::default())
+}
+
+/// [`check_roundtrip`], reading the printed text back with `options` (without the size
+/// limit for the policies of a case step, which may be AWS managed policies).
+pub fn check_roundtrip_with(
+    policy: &Policy,
+    ty: PolicyType,
+    text: &str,
+    options: iam_evaluator::policy::ParseOptions,
+) -> Result<(), String> {
     let printed = policy.to_canonical_string();
-    match Policy::parse(&printed, ty) {
+    match Policy::parse_with(&printed, ty, options) {
         Ok(again) if again == *policy => {
             let reprinted = again.to_canonical_string();
             if reprinted != printed {

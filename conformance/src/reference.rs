@@ -513,18 +513,8 @@ pub fn decision_result(decision: &iam_evaluator::Decision, request: &Request) ->
 /// faithfully is a bug of the oracle. (Read back without the size limit, as the
 /// policies of a step are read: AWS managed policies are exempt from it.)
 fn roundtrip(policy: &Policy, ty: PolicyType, text: &str) -> Result<(), StepFailure> {
-    let printed = policy.to_canonical_string();
-    match Policy::parse_with(&printed, ty, ParseOptions { check_size: false }) {
-        Ok(again) if again == *policy && again.to_canonical_string() == printed => Ok(()),
-        Ok(_) => Err(StepFailure::Disagreement(format!(
-            "a {} policy printed and read back differs (or prints differently):\n{text}\nprinted: {printed}",
-            ty.name()
-        ))),
-        Err(e) => Err(StepFailure::Disagreement(format!(
-            "a {} policy printed to text its parser rejects: {e}\nprinted: {printed}",
-            ty.name()
-        ))),
-    }
+    crate::props::check_roundtrip_with(policy, ty, text, ParseOptions { check_size: false })
+        .map_err(StepFailure::Disagreement)
 }
 
 fn roundtrip_set(set: &PolicySet) -> Result<(), StepFailure> {

@@ -10,7 +10,7 @@ use super::validate;
 use super::{authorize_actions, Issued, StsError};
 use crate::context::Context;
 use crate::decision::{Decision, Layer, Outcome, Rule, StepTrace};
-use crate::evaluate::{evaluate, evaluate_with_trace, PolicySet};
+use crate::evaluate::{evaluate, PolicySet};
 use crate::principal::Principal;
 use crate::request::Request;
 use crate::world::{Caller, World};
@@ -136,8 +136,7 @@ pub fn grant_to_calling_user(
         session: set.session.clone(),
         ..PolicySet::default()
     };
-    let traced = decision.trace.is_some();
-    let grant = if traced { evaluate_with_trace(&as_user, &user_grant) } else { evaluate(&as_user, &user_grant) };
+    let grant = super::decide(&as_user, &user_grant, decision.trace.is_some());
     if grant.is_allowed() && evaluate(request, &limits).is_allowed() {
         let mut allowed = decision;
         allowed.outcome = Outcome::Allowed;

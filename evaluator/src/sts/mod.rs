@@ -144,6 +144,15 @@ impl StsError {
     }
 }
 
+/// Decides `request`, with a trace when `trace` (for `explain`).
+pub(crate) fn decide(request: &Request, set: &PolicySet, trace: bool) -> Decision {
+    if trace {
+        evaluate_with_trace(request, set)
+    } else {
+        evaluate(request, set)
+    }
+}
+
 /// Authorizes each action of a call in turn (the call's own action first, then
 /// `sts:TagSession`, `sts:SetSourceIdentity` where the call needs them): `inputs`
 /// gives the request and policy set of an action, `also` any further check of an
@@ -158,7 +167,7 @@ pub fn authorize_actions(
     let mut allowed = None;
     for action in actions {
         let (request, set) = inputs(action)?;
-        let decision = if trace { evaluate_with_trace(&request, &set) } else { evaluate(&request, &set) };
+        let decision = decide(&request, &set, trace);
         if !decision.is_allowed() {
             return Err(StsError::AccessDenied { request: Box::new(request), decision });
         }
