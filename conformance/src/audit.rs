@@ -47,6 +47,7 @@ use iam_evaluator::{Decision, Layer, Outcome, Trace};
 pub fn trace_contradiction(decision: &Decision) -> Option<String> {
     let trace = decision.trace.as_ref()?;
     final_step(decision, trace)
+        .or_else(|| cited_rules(trace))
         .or_else(|| statements(trace))
         .or_else(|| explicit_deny(decision, trace))
         .or_else(|| implicit_deny(decision, trace))
@@ -72,6 +73,20 @@ fn final_step(decision: &Decision, trace: &Trace) -> Option<String> {
         )),
         _ => Some(format!("{} steps of the trace decide", deciding.len())),
     }
+}
+
+/// The rules document the steps cite (`R6.7`, or a range `R6.7-R6.9`).
+const RULES: &str = include_str!("../../docs/RULES.md");
+
+/// Every step cites rules that docs/RULES.md defines (each as a `**R6.7` item).
+fn cited_rules(trace: &Trace) -> Option<String> {
+    trace.steps.iter().find_map(|step| {
+        let id = step.rule.id();
+        let defined =
+            |r: &str| r.starts_with('R') && (RULES.contains(&format!("**{r} ")) || RULES.contains(&format!("**{r}**")));
+        (id.is_empty() || !id.split('-').all(defined))
+            .then(|| format!("step {} cites rule {id:?}, which docs/RULES.md does not define", step.rule.title()))
+    })
 }
 
 fn statements(trace: &Trace) -> Option<String> {

@@ -64,12 +64,29 @@ fn exact(world: &World, who: &Who, q: &Question, ctx: &Context) -> bool {
     world.authorize(&caller, &q.action, &q.resource, None, ctx, false).expect("a principal of the world").1.is_allowed()
 }
 
+/// Progress as the CLI's bar shows it: it starts at (0, total), never goes back nor
+/// past the total, ends at (total, total), and is reported once per `every`
+/// principals besides the end.
+fn check_progress(calls: &[(usize, usize)], total: usize, every: usize) -> Result<(), TestCaseError> {
+    if total > 0 {
+        prop_assert_eq!(calls.first(), Some(&(0, total)), "progress starts at zero: {:?}", calls);
+    }
+    prop_assert_eq!(calls.last(), Some(&(total, total)), "progress ends at the total: {:?}", calls);
+    prop_assert!(calls.iter().all(|&(d, t)| t == total && d <= t), "{:?}", calls);
+    prop_assert!(calls.windows(2).all(|w| matches!(w, [a, b] if a.0 <= b.0)), "{:?}", calls);
+    prop_assert!(calls.len() <= total / every + 2, "{} reports for {total}: {:?}", calls.len(), calls);
+    Ok(())
+}
+
 fn check_who_can(model: &WorldModel, action: u8, resource: u8, pick: &[u8]) -> Result<(), TestCaseError> {
     let world = world_of(model);
     let action = gen::pick(&gen::ACTIONS, action);
     let resource = gen::pick(&gen::RESOURCES, resource);
     let q = Question::new(action, resource);
-    let result = query::who_can(&world, &q).expect("who-can answers");
+    let mut calls = Vec::new();
+    let result = query::who_can_with_progress(&world, &q, &mut |done, total| calls.push((done, total)))
+        .expect("who-can answers");
+    check_progress(&calls, world.users.len() + world.roles.len(), 256)?;
     let answers = &result.answers;
     let roots = query::roots(&world);
     let undecided_roots = result.undecided.iter().filter(|u| u.kind == "root").count();
@@ -154,7 +171,11 @@ fn assume_variants(world: &World, who: &Who, role: &str) -> (bool, bool) {
 
 fn check_reach(model: &WorldModel) -> Result<(), TestCaseError> {
     let world = world_of(model);
-    let graph = query::reach_edges(&world, &mut |_, _| {}).expect("reach answers");
+    let mut calls = Vec::new();
+    let graph = query::reach_edges(&world, &mut |done, total| calls.push((done, total))).expect("reach answers");
+    let total = calls.last().map_or(0, |c| c.1);
+    prop_assert!(total <= query::principals(&world).len(), "reach counts {total} callers");
+    check_progress(&calls, total, 64)?;
     let roles: Vec<String> = {
         let mut r: Vec<String> = world.roles.keys().cloned().collect();
         r.sort();

@@ -683,6 +683,24 @@ mod tests {
         assert!(parse_date("notadate").is_none());
     }
 
+    /// How numbers are read (R3.7): an optional sign, then digits with at most one
+    /// point (`.5` is a number, `5.` is not); leading and trailing zeros do not
+    /// matter. No AWS page says
+    /// whether `+5` is a number: it is read as 5 here, as most number syntaxes do.
+    #[test]
+    fn numbers() {
+        let n = |t: &str| parse_number(t);
+        assert_eq!(n("+5"), n("5"));
+        assert!(n("+5").is_some());
+        assert_eq!(n("-0").cmp(&n("0")), std::cmp::Ordering::Equal);
+        assert_eq!(n("007.50"), n("7.5"));
+        assert_eq!(n(".5"), n("0.5"));
+        assert!(n("-5") < n("5"));
+        for bad in ["", "+", "-", ".", "5.", "1e3", "1.2.3", "0x10", "--5", "+-5", "5 5"] {
+            assert_eq!(n(bad), None, "{bad:?}");
+        }
+    }
+
     #[test]
     fn unreadable_request_value_never_matches() {
         let c = cond("NumericNotEquals", "s3:max-keys", &["10"]);

@@ -91,10 +91,6 @@ impl Layer {
     /// The policy type in words (`role trust policy`), as the access-denied messages
     /// name it.
     pub fn noun(self) -> &'static str {
-        self.implicit_noun()
-    }
-
-    fn implicit_noun(self) -> &'static str {
         match self {
             Layer::Scp => "service control policy",
             Layer::Rcp => "resource control policy",
@@ -137,7 +133,7 @@ impl Decision {
         let reason = match self.outcome {
             Outcome::Allowed => return None,
             Outcome::ExplicitDeny => layer.explicit_phrase().to_string(),
-            Outcome::ImplicitDeny => format!("because no {} allows the {action} action", layer.implicit_noun()),
+            Outcome::ImplicitDeny => format!("because no {} allows the {action} action", layer.noun()),
         };
         Some(format!("User: {} is not authorized to perform: {action}{resource} {reason}", request.principal.arn()))
     }

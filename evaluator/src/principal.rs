@@ -289,6 +289,41 @@ mod tests {
         assert!(Principal::parse("arn:aws:iam::1111:user/x").is_err());
     }
 
+    /// Every malformed caller is refused, each with the reason of its own rule
+    /// (IAM-SPEC.md R2.8: callers are users, role sessions, federated users, root
+    /// users and service principals).
+    #[test]
+    fn refuses_malformed_callers_with_their_reason() {
+        for (input, reason) in [
+            ("alice", "a user, role session"),
+            ("s3.amazonaws .com", "a user, role session"),
+            ("arn:aws:iam::111122223333", "six colon-separated parts"),
+            ("arn:aws:iam:us-east-1:111122223333:user/alice", "no region"),
+            ("arn:aws:iam::11112222333a:user/alice", "12 digits"),
+            ("arn:aws:iam::111122223333:user/", "a user or the account root"),
+            ("arn:aws:iam::111122223333:user/ops/", "a user or the account root"),
+            ("arn:aws:iam::111122223333:role/r", "a user or the account root"),
+            ("arn:aws:sts::111122223333:assumed-role/r", "assumed-role/ROLE/SESSION"),
+            ("arn:aws:sts::111122223333:assumed-role//s", "assumed-role/ROLE/SESSION"),
+            ("arn:aws:sts::111122223333:assumed-role/r/", "assumed-role/ROLE/SESSION"),
+            ("arn:aws:sts::111122223333:assumed-role/r/s/t", "assumed-role/ROLE/SESSION"),
+            ("arn:aws:sts::111122223333:federated-user/", "needs a name"),
+            ("arn:aws:sts::111122223333:user/alice", "an assumed-role session or a federated user"),
+            ("arn:aws:s3::111122223333:user/alice", "iam or sts service"),
+        ] {
+            let read = Principal::parse(input);
+            assert!(matches!(&read, Err(e) if e.reason.contains(reason)), "{input}: {read:?}");
+        }
+        for input in [
+            "arn:aws:iam::111122223333:root",
+            "arn:aws:sts::111122223333:assumed-role/r/s",
+            "arn:aws:sts::111122223333:federated-user/bob",
+            "lambda.amazonaws.com",
+        ] {
+            assert!(Principal::parse(input).is_ok(), "{input}");
+        }
+    }
+
     #[test]
     fn session_arn_drops_role_path() {
         let s = Principal::role_session("arn:aws:iam::111122223333:role/ops/admin", "me").unwrap();

@@ -367,6 +367,31 @@ mod tests {
         assert!(matches!(denied, Err(StsError::AccessDenied { .. })));
     }
 
+    /// Claims are read as the text of their JSON value: strings as they are, numbers
+    /// and booleans as JSON writes them (`"true"`, as a condition on them compares
+    /// text, R3.1), a list item by item; objects and null are no claim value.
+    #[test]
+    fn claim_values_as_text() {
+        assert_eq!(claim_strings(&json!("a")), Some(vec!["a".to_string()]));
+        assert_eq!(claim_strings(&json!(42)), Some(vec!["42".to_string()]));
+        assert_eq!(claim_strings(&json!(true)), Some(vec!["true".to_string()]));
+        assert_eq!(claim_strings(&json!(false)), Some(vec!["false".to_string()]));
+        assert_eq!(claim_strings(&json!(["x", 1, false])), Some(vec!["x".into(), "1".into(), "false".into()]));
+        assert_eq!(claim_strings(&json!({"a": 1})), None);
+        assert_eq!(claim_strings(&json!(null)), None);
+        assert_eq!(claim_strings(&json!(["x", {"a": 1}])), None);
+    }
+
+    /// A trust denial of AssumeRoleWithWebIdentity has no message: AWS documents no
+    /// text for it (docs/CORPUS-CONVENTIONS.md), so neither the SAML sentence nor the
+    /// identity-policy message is made up.
+    #[test]
+    fn denial_has_no_made_up_message() {
+        let w = world(github_trust("repo:example-org/*"));
+        let denied = assume_role_with_web_identity(&w, &params(token("repo:other-org/app")), false);
+        assert!(matches!(&denied, Err(e @ StsError::AccessDenied { .. }) if e.message().is_none()), "{denied:?}");
+    }
+
     #[test]
     fn bad_tokens_are_classified_errors() {
         let w = world(github_trust("*"));
