@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 
 use crate::evaluate::{evaluate, PolicySet};
-use crate::policy::{Effect, Policy, PrincipalSpec};
+use crate::policy::{Effect, Policy};
 use crate::principal::{Principal, PrincipalMatch};
 use crate::request::Request;
 use crate::world::World;
@@ -72,6 +72,19 @@ struct Prepared {
     unknowns: Unknowns,
 }
 
+impl Prepared {
+    /// Relevant, and not yet decided for every bound: deciding it needs the caller's
+    /// full request.
+    fn undecided(&self) -> bool {
+        self.relevant && self.shared.iter().any(Option::is_none)
+    }
+}
+
+/// Do SCPs or RCPs apply to the request (either may read the caller's context)?
+fn organization_applies(set: &PolicySet) -> bool {
+    set.scps.is_some() || set.rcps.is_some()
+}
+
 /// What `policy` adds to the identity layer of `request`.
 fn contribution(request: &Request, policy: &Policy) -> Contribution {
     match crate::evaluate::identity_matches(request, policy) {
@@ -116,9 +129,7 @@ fn resource_may_grant(policy: &Policy, principal: &Principal, q: &Question) -> b
         s.effect == Effect::Allow
             && statement_maybe(s, &q.action, Some(&q.resource))
             && s.principal.as_ref().is_none_or(|b| {
-                b.negated
-                    || matches!(b.spec, PrincipalSpec::Any)
-                    || !matches!(principal.match_spec(&b.spec), PrincipalMatch::None | PrincipalMatch::Account)
+                b.negated || !matches!(principal.match_spec(&b.spec), PrincipalMatch::None | PrincipalMatch::Account)
             })
     })
 }
@@ -259,7 +270,6 @@ pub fn who_can_with_progress(
         .and_then(|r| super::role_session(r))
         .is_some_and(|s| super::credentials_forbid(&Who::Role(Box::new(s)), &q.action));
     let mut cache: AddrMap<Prepared> = AddrMap::default();
-    cache.reserve(world.policies.len() + world.users.len() + world.groups.len() + world.roles.len());
     let mut bases = Bases::default();
     let mut identity = Vec::new();
     let total = users.len() + roles.len();
@@ -282,11 +292,12 @@ pub fn who_can_with_progress(
         identity.clear();
         identity_refs_into(world, entity, &mut identity);
         let boundary = boundary_ref(world, entity);
-        let mut may = always;
         for p in identity.iter().chain(boundary.iter()) {
-            let prepared = cache.entry(std::ptr::from_ref(*p).addr()).or_insert_with(|| prepare_policy(p, &k, q));
-            may |= prepared.relevant && identity.iter().any(|x| std::ptr::eq(*x, *p));
+            cache.entry(std::ptr::from_ref(*p).addr()).or_insert_with(|| prepare_policy(p, &k, q));
         }
+        // Only an identity policy can grant; a boundary only limits.
+        let may =
+            always || identity.iter().any(|p| cache.get(&std::ptr::from_ref(*p).addr()).is_some_and(|c| c.relevant));
         if !may && resource_policy.is_none() {
             answer(Verdict::No);
             continue;
@@ -346,13 +357,12 @@ fn decide(
     // The full request (with the caller's context) is needed where a policy decided
     // per principal, or the resource policy, SCPs or RCPs, may read the context;
     // the stand-ins read none of it.
-    let base_reads_context = bases
-        .sets
-        .get(&key)
-        .is_some_and(|([o, _], _)| o.resource_policy.is_some() || o.scps.is_some() || o.rcps.is_some());
-    let pending = identity.iter().chain(boundary.iter()).any(|p| {
-        cache.get(&std::ptr::from_ref(*p).addr()).is_some_and(|c| c.relevant && c.shared.iter().any(Option::is_none))
-    });
+    let base_reads_context =
+        bases.sets.get(&key).is_some_and(|([o, _], _)| o.resource_policy.is_some() || organization_applies(o));
+    let pending = identity
+        .iter()
+        .chain(boundary.iter())
+        .any(|p| cache.get(&std::ptr::from_ref(*p).addr()).is_some_and(Prepared::undecided));
     let request = if base_reads_context || pending {
         let mut context = q.context.clone();
         if let (Some(id), Who::User(_)) = (user_id(world, who), who) {
@@ -374,16 +384,15 @@ fn decide(
     // the resource is: `identity_matches` reads no resource account, and the
     // cross-account rule is applied when the stand-ins are decided with the whole
     // request below.
-    let mut contribution = |p: &Policy, b: usize| -> (Contribution, bool) {
+    let mut contribution = |p: &Policy, b: usize| -> Contribution {
         let Some(prepared) = cache.get_mut(&std::ptr::from_ref(p).addr()) else {
-            return (Contribution::Nothing, false);
+            return Contribution::Nothing;
         };
         if !prepared.relevant {
-            return (Contribution::Nothing, false);
+            return Contribution::Nothing;
         }
-        let unknown = !prepared.unknowns.is_empty();
         if let Some(Some(c)) = prepared.shared.get(b) {
-            return (*c, unknown);
+            return *c;
         }
         let bounded = prepared.bounded.get(b).and_then(Option::as_ref).unwrap_or(p);
         let c = contribution(&request, bounded);
@@ -392,25 +401,12 @@ fn decide(
                 *s = Some(c);
             }
         }
-        (c, unknown)
+        c
     };
     let mut layers = [[Contribution::Nothing; 2]; 2];
-    let mut unknown = false;
     for b in 0..2 {
-        let mut id = Contribution::Nothing;
-        for p in identity {
-            let (c, u) = contribution(p, b);
-            id = id.max(c);
-            unknown |= u;
-        }
-        let bd = match boundary {
-            Some(p) => {
-                let (c, u) = contribution(p, b);
-                unknown |= u;
-                c
-            }
-            None => Contribution::Nothing,
-        };
+        let id = identity.iter().map(|p| contribution(p, b)).max().unwrap_or(Contribution::Nothing);
+        let bd = boundary.map_or(Contribution::Nothing, |p| contribution(p, b));
         if let Some(l) = layers.get_mut(b) {
             *l = [id, bd];
         }
@@ -430,7 +426,6 @@ fn decide(
         return Ok(super::verdict(&request, &set, &q.knowledge(userid)));
     }
     let Some((sets, base_unknowns)) = bases.sets.get_mut(&key) else { return Ok(Verdict::No) };
-    unknown |= !base_unknowns.is_empty();
     let mut allowed = [false; 2];
     for (b, set) in sets.iter_mut().enumerate() {
         let [id, bd] = layers.get(b).copied().unwrap_or([Contribution::Nothing; 2]);
@@ -453,7 +448,8 @@ fn decide(
     Ok(match allowed {
         [_, true] => Verdict::Yes,
         [false, _] => Verdict::No,
-        [true, false] if unknown => {
+        // Only what is unknown can make the two bounds differ.
+        [true, false] => {
             let mut u = base_unknowns.clone();
             for p in identity.iter().chain(boundary.iter()) {
                 if let Some(prepared) = cache.get(&std::ptr::from_ref(*p).addr()) {
@@ -462,6 +458,5 @@ fn decide(
             }
             Verdict::If(u)
         }
-        [true, false] => Verdict::No,
     })
 }
