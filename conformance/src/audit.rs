@@ -23,7 +23,8 @@
 use iam_evaluator::condition::Tri;
 use iam_evaluator::decision::{ElementTrace, StatementTrace};
 use iam_evaluator::policy::Effect;
-use iam_evaluator::{Decision, Layer, Outcome, Trace};
+use iam_evaluator::policy::{Policy, Statement};
+use iam_evaluator::{Decision, Layer, Outcome, PolicySet, Trace};
 
 /// The first way the decision's trace contradicts the decision, or `None` when it
 /// agrees (or there is no trace).
@@ -72,6 +73,55 @@ fn final_step(decision: &Decision, trace: &Trace) -> Option<String> {
             step.rule.title()
         )),
         _ => Some(format!("{} steps of the trace decide", deciding.len())),
+    }
+}
+
+/// The first policy of the trace whose evidence leaves out an element its statements
+/// have, or `None` when every statement of every policy traced shows its Resource (or
+/// NotResource), its Principal (or NotPrincipal) where the layer names principals, and
+/// each of its conditions. The trace accounts for every element of every statement,
+/// also after one has failed: an explanation shows all the evidence, not only the
+/// first reason a statement does not apply. `set` is the policy set decided; a
+/// policy the evaluation adds of itself (the default `FullAWSAccess` of an SCP level
+/// without one) has no counterpart in a layer `set` leaves empty and is not checked.
+pub fn trace_incomplete(decision: &Decision, set: &PolicySet) -> Option<String> {
+    let trace = decision.trace.as_ref()?;
+    trace.policies.iter().find_map(|traced| {
+        let given = policies_of(set, traced.layer);
+        let principals = matches!(traced.layer, Layer::ResourcePolicy | Layer::TrustPolicy | Layer::Rcp);
+        let shows_all = |policy: &Policy| {
+            policy.statements.len() == traced.statements.len()
+                && traced
+                    .statements
+                    .iter()
+                    .all(|t| policy.statements.get(t.index).is_some_and(|s| statement_shown(t, s, principals)))
+        };
+        (!given.is_empty() && !given.into_iter().any(shows_all)).then(|| {
+            format!("the trace of {} leaves out elements of its statements ({})", traced.label, traced.layer.noun())
+        })
+    })
+}
+
+fn statement_shown(t: &StatementTrace, s: &Statement, principals: bool) -> bool {
+    // An absent Resource may be shown too (a resource-based policy's own resource).
+    (s.resource.is_none() || t.resource.is_some())
+        && t.conditions.len() == s.conditions.len()
+        && (!principals || s.principal.is_none() || t.principal.is_some())
+}
+
+fn levels(l: &Option<Vec<Vec<Policy>>>) -> Vec<&Policy> {
+    l.iter().flatten().flatten().collect()
+}
+
+fn policies_of(set: &PolicySet, layer: Layer) -> Vec<&Policy> {
+    match layer {
+        Layer::Scp => levels(&set.scps),
+        Layer::Rcp => levels(&set.rcps),
+        Layer::ResourcePolicy | Layer::TrustPolicy => set.resource_policy.iter().collect(),
+        Layer::IdentityPolicy => set.identity.iter().collect(),
+        Layer::PermissionsBoundary => set.boundary.iter().collect(),
+        Layer::SessionPolicy => set.session.iter().flatten().collect(),
+        Layer::CredentialType => Vec::new(),
     }
 }
 
@@ -264,6 +314,31 @@ mod tests {
         let trace = d.trace.as_mut().unwrap();
         let policy = trace.policies.iter_mut().find(|p| p.layer == layer).unwrap();
         &mut policy.statements[index]
+    }
+
+    /// A statement that fails on its Action still shows its Resource and each
+    /// condition; a trace that drops them is incomplete, whatever it decides.
+    #[test]
+    fn a_trace_leaving_out_elements_is_incomplete() {
+        let set = PolicySet {
+            identity: vec![Policy::parse(ALLOW_S3, PolicyType::Identity).unwrap()],
+            ..PolicySet::default()
+        };
+        let caller = Principal::parse("arn:aws:iam::111122223333:user/alice").unwrap();
+        let request = Request::new(caller, "ec2:RunInstances", "*", None, Context::default());
+        let d = evaluate_with_trace(&request, &set);
+        assert_eq!(trace_incomplete(&d, &set), None);
+        let first = &d.trace.as_ref().unwrap().policies[0].statements[0];
+        assert!(!first.action.matched && first.resource.is_some() && first.conditions.len() == 1);
+        for edit in [
+            (|d: &mut Decision| statement_of(d, Layer::IdentityPolicy, 0).conditions.clear()) as fn(&mut Decision),
+            |d| statement_of(d, Layer::IdentityPolicy, 0).resource = None,
+            |d| statement_of(d, Layer::IdentityPolicy, 1).resource = None,
+        ] {
+            let mut cut = d.clone();
+            edit(&mut cut);
+            assert!(trace_incomplete(&cut, &set).is_some(), "{cut:?}");
+        }
     }
 
     #[test]

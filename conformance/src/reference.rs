@@ -533,11 +533,15 @@ fn roundtrip_set(set: &PolicySet) -> Result<(), StepFailure> {
 
 fn run_evaluate(e: &EvaluateStep, explain: bool) -> Result<ExplainedStep, StepFailure> {
     let (request, set) = evaluate_inputs(e)?;
-    if explain {
-        roundtrip_set(&set)?;
+    let given = explain.then(|| set.clone());
+    if let Some(set) = &given {
+        roundtrip_set(set)?;
     }
     let decision = PreparedPolicySet::new(set).decide(&request, explain);
     audit(&decision, explain)?;
+    if let Some(why) = given.as_ref().and_then(|set| crate::audit::trace_incomplete(&decision, set)) {
+        return Err(StepFailure::Disagreement(format!("the explanation is incomplete: {why}")));
+    }
     Ok(ExplainedStep {
         result: StepResult { fields: decision_result(&decision, &request), ..StepResult::default() },
         explanation: explain.then(|| crate::explain::render(&request, &decision)),
