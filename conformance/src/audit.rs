@@ -22,6 +22,7 @@
 
 use iam_evaluator::condition::Tri;
 use iam_evaluator::decision::{ElementTrace, StatementTrace};
+use iam_evaluator::evaluate::PolicySlot;
 use iam_evaluator::policy::Effect;
 use iam_evaluator::policy::{Policy, Statement};
 use iam_evaluator::{Decision, Layer, Outcome, PolicySet, Trace};
@@ -76,18 +77,21 @@ fn final_step(decision: &Decision, trace: &Trace) -> Option<String> {
     }
 }
 
-/// The first policy of the trace whose evidence leaves out an element its statements
-/// have, or `None` when every statement of every policy traced shows its Resource (or
-/// NotResource), its Principal (or NotPrincipal) where the layer names principals, and
-/// each of its conditions. The trace accounts for every element of every statement,
-/// also after one has failed: an explanation shows all the evidence, not only the
-/// first reason a statement does not apply. `set` is the policy set decided; a
-/// policy the evaluation adds of itself (the default `FullAWSAccess` of an SCP level
-/// without one) has no counterpart in a layer `set` leaves empty and is not checked.
+/// The first policy of the trace that is not the policy it names, or whose evidence
+/// leaves out an element its statements have; `None` when every policy traced is
+/// named by its label in `set` (the policy set decided, every policy of which has a
+/// label) and every statement of it shows its Resource (or NotResource), its
+/// Principal (or NotPrincipal) where the layer names principals, and each of its
+/// conditions. The trace accounts for every element of every statement, also after
+/// one has failed: an explanation shows all the evidence, not only the first reason
+/// a statement does not apply, and says which policy it is.
 pub fn trace_incomplete(decision: &Decision, set: &PolicySet) -> Option<String> {
     let trace = decision.trace.as_ref()?;
     trace.policies.iter().find_map(|traced| {
-        let given = policies_of(set, traced.layer);
+        let slots = slots_of(set, traced.layer);
+        if let Some((slot, _)) = slots.iter().find(|(slot, _)| !set.labels.contains_key(slot)) {
+            return Some(format!("the {} at {slot:?} has no label", traced.layer.noun()));
+        }
         let principals = matches!(traced.layer, Layer::ResourcePolicy | Layer::TrustPolicy | Layer::Rcp);
         let shows_all = |policy: &Policy| {
             policy.statements.len() == traced.statements.len()
@@ -96,9 +100,18 @@ pub fn trace_incomplete(decision: &Decision, set: &PolicySet) -> Option<String> 
                     .iter()
                     .all(|t| policy.statements.get(t.index).is_some_and(|s| statement_shown(t, s, principals)))
         };
-        (!given.is_empty() && !given.into_iter().any(shows_all)).then(|| {
-            format!("the trace of {} leaves out elements of its statements ({})", traced.label, traced.layer.noun())
-        })
+        let named: Vec<&Policy> = slots
+            .iter()
+            .filter(|(slot, _)| set.labels.get(slot).is_some_and(|l| l.to_string() == traced.label))
+            .map(|(_, p)| *p)
+            .collect();
+        if named.is_empty() {
+            Some(format!("the trace names {:?}, which is no {} of the request", traced.label, traced.layer.noun()))
+        } else if !named.into_iter().any(shows_all) {
+            Some(format!("the trace of {} leaves out elements of its statements", traced.label))
+        } else {
+            None
+        }
     })
 }
 
@@ -109,18 +122,29 @@ fn statement_shown(t: &StatementTrace, s: &Statement, principals: bool) -> bool 
         && (!principals || s.principal.is_none() || t.principal.is_some())
 }
 
-fn levels(l: &Option<Vec<Vec<Policy>>>) -> Vec<&Policy> {
-    l.iter().flatten().flatten().collect()
+fn levels(l: &Option<Vec<Vec<Policy>>>, scp: bool) -> Vec<(PolicySlot, &Policy)> {
+    let mut out = Vec::new();
+    for (level, policies) in l.iter().flatten().enumerate() {
+        for (index, p) in policies.iter().enumerate() {
+            out.push((if scp { PolicySlot::Scp { level, index } } else { PolicySlot::Rcp { level, index } }, p));
+        }
+    }
+    out
 }
 
-fn policies_of(set: &PolicySet, layer: Layer) -> Vec<&Policy> {
+/// The policies of `layer` in `set`, each with its place.
+fn slots_of(set: &PolicySet, layer: Layer) -> Vec<(PolicySlot, &Policy)> {
     match layer {
-        Layer::Scp => levels(&set.scps),
-        Layer::Rcp => levels(&set.rcps),
-        Layer::ResourcePolicy | Layer::TrustPolicy => set.resource_policy.iter().collect(),
-        Layer::IdentityPolicy => set.identity.iter().collect(),
-        Layer::PermissionsBoundary => set.boundary.iter().collect(),
-        Layer::SessionPolicy => set.session.iter().flatten().collect(),
+        Layer::Scp => levels(&set.scps, true),
+        Layer::Rcp => levels(&set.rcps, false),
+        Layer::ResourcePolicy | Layer::TrustPolicy => {
+            set.resource_policy.iter().map(|p| (PolicySlot::Resource, p)).collect()
+        }
+        Layer::IdentityPolicy => set.identity.iter().enumerate().map(|(i, p)| (PolicySlot::Identity(i), p)).collect(),
+        Layer::PermissionsBoundary => set.boundary.iter().map(|p| (PolicySlot::Boundary, p)).collect(),
+        Layer::SessionPolicy => {
+            set.session.iter().flatten().enumerate().map(|(i, p)| (PolicySlot::Session(i), p)).collect()
+        }
         Layer::CredentialType => Vec::new(),
     }
 }
@@ -247,6 +271,7 @@ fn implicit_deny(decision: &Decision, trace: &Trace) -> Option<String> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+    use iam_evaluator::evaluate::PolicyLabel;
     use iam_evaluator::{
         evaluate_with_trace, Context, ContextValue, Policy, PolicySet, PolicyType, Principal, Request,
     };
@@ -320,14 +345,21 @@ mod tests {
     /// condition; a trace that drops them is incomplete, whatever it decides.
     #[test]
     fn a_trace_leaving_out_elements_is_incomplete() {
-        let set = PolicySet {
+        let mut set = PolicySet {
             identity: vec![Policy::parse(ALLOW_S3, PolicyType::Identity).unwrap()],
             ..PolicySet::default()
         };
         let caller = Principal::parse("arn:aws:iam::111122223333:user/alice").unwrap();
         let request = Request::new(caller, "ec2:RunInstances", "*", None, Context::default());
+        // Every policy of the set decided must have a label.
+        assert!(trace_incomplete(&evaluate_with_trace(&request, &set), &set).is_some());
+        set.set_label(PolicySlot::Identity(0), PolicyLabel::CaseField { path: "identityPolicies[0]".into() });
         let d = evaluate_with_trace(&request, &set);
         assert_eq!(trace_incomplete(&d, &set), None);
+        // The trace must name the policy by that label.
+        let mut renamed = d.clone();
+        renamed.trace.as_mut().unwrap().policies[0].label = "identityPolicies[1]".into();
+        assert!(trace_incomplete(&renamed, &set).is_some());
         let first = &d.trace.as_ref().unwrap().policies[0].statements[0];
         assert!(!first.action.matched && first.resource.is_some() && first.conditions.len() == 1);
         for edit in [

@@ -78,6 +78,15 @@ fn audit(decision: &iam_evaluator::Decision, explain: bool) -> Result<(), StepFa
     }
 }
 
+/// A trace that leaves out evidence, or names a policy it did not decide with: a bug
+/// of the oracle ([`crate::audit::trace_incomplete`]).
+fn complete(decision: &iam_evaluator::Decision, set: &iam_evaluator::PolicySet) -> Result<(), StepFailure> {
+    match crate::audit::trace_incomplete(decision, set) {
+        Some(why) => Err(StepFailure::Disagreement(format!("the explanation is incomplete: {why}"))),
+        None => Ok(()),
+    }
+}
+
 /// A step's result together with a readable explanation.
 #[derive(Debug, Clone)]
 pub struct ExplainedStep {
@@ -539,8 +548,8 @@ fn run_evaluate(e: &EvaluateStep, explain: bool) -> Result<ExplainedStep, StepFa
     }
     let decision = PreparedPolicySet::new(set).decide(&request, explain);
     audit(&decision, explain)?;
-    if let Some(why) = given.as_ref().and_then(|set| crate::audit::trace_incomplete(&decision, set)) {
-        return Err(StepFailure::Disagreement(format!("the explanation is incomplete: {why}")));
+    if let Some(set) = &given {
+        complete(&decision, set)?;
     }
     Ok(ExplainedStep {
         result: StepResult { fields: decision_result(&decision, &request), ..StepResult::default() },
@@ -567,6 +576,12 @@ fn run_request(
     let (request, decision) =
         world.authorize(&who, &r.action, &r.resource, r.resource_account.as_deref(), ctx, explain)?;
     audit(&decision, explain)?;
+    // A federated user's decision also shows the calling user's policies (R7.5), a
+    // set of its own.
+    if explain && !matches!(who, Caller::Federated(_)) {
+        let set = world.policy_set_for(&who, &request)?;
+        complete(&decision, &set)?;
+    }
     Ok(ExplainedStep {
         result: StepResult { fields: decision_result(&decision, &request), ..StepResult::default() },
         explanation: explain.then(|| crate::explain::render(&request, &decision)),
