@@ -78,6 +78,31 @@ fn audit(decision: &iam_evaluator::Decision, explain: bool) -> Result<(), StepFa
     }
 }
 
+/// The three-valued engine of the account queries (`can`, `who-can`, `reach`) asked of
+/// an evaluate step, with the keys the step gives known and every other key unknown:
+/// the request as given (those keys absent) is one of the cases it bounds, so "yes"
+/// must mean allowed and "no" denied; and its own exact decision (the recording path)
+/// must be the step's. Either disagreement is a bug of the oracle.
+fn bracketed(
+    request: &Request,
+    set: &iam_evaluator::PolicySet,
+    decision: &iam_evaluator::Decision,
+) -> Result<(), StepFailure> {
+    let can = iam_evaluator::query::can_with_policies(request.clone(), set, &request.context);
+    let contradiction = match &can.verdict {
+        Verdict::Yes => !decision.is_allowed(),
+        Verdict::No => decision.is_allowed(),
+        Verdict::If(_) => false,
+    };
+    if contradiction || can.decision.outcome != decision.outcome || can.decision.denied_by != decision.denied_by {
+        return Err(StepFailure::Disagreement(format!(
+            "the query engine says {:?} ({:?} by {:?}) of a request decided {:?} by {:?}",
+            can.verdict, can.decision.outcome, can.decision.denied_by, decision.outcome, decision.denied_by
+        )));
+    }
+    Ok(())
+}
+
 /// A trace that leaves out evidence, or names a policy it did not decide with: a bug
 /// of the oracle ([`crate::audit::trace_incomplete`]).
 fn complete(decision: &iam_evaluator::Decision, set: &iam_evaluator::PolicySet) -> Result<(), StepFailure> {
@@ -542,15 +567,16 @@ fn roundtrip_set(set: &PolicySet) -> Result<(), StepFailure> {
 
 fn run_evaluate(e: &EvaluateStep, explain: bool) -> Result<ExplainedStep, StepFailure> {
     let (request, set) = evaluate_inputs(e)?;
-    let given = explain.then(|| set.clone());
-    if let Some(set) = &given {
-        roundtrip_set(set)?;
+    if explain {
+        roundtrip_set(&set)?;
     }
-    let decision = PreparedPolicySet::new(set).decide(&request, explain);
+    let prepared = PreparedPolicySet::new(set);
+    let decision = prepared.decide(&request, explain);
     audit(&decision, explain)?;
-    if let Some(set) = &given {
-        complete(&decision, set)?;
+    if explain {
+        complete(&decision, prepared.set())?;
     }
+    bracketed(&request, prepared.set(), &decision)?;
     Ok(ExplainedStep {
         result: StepResult { fields: decision_result(&decision, &request), ..StepResult::default() },
         explanation: explain.then(|| crate::explain::render(&request, &decision)),
