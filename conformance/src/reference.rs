@@ -81,7 +81,8 @@ fn audit(decision: &iam_evaluator::Decision, explain: bool) -> Result<(), StepFa
 /// The three-valued engine of the account queries (`can`, `who-can`, `reach`) asked of
 /// an evaluate step, with the keys the step gives known and every other key unknown:
 /// the request as given (those keys absent) is one of the cases it bounds, so "yes"
-/// must mean allowed and "no" denied; and its own exact decision (the recording path)
+/// must mean allowed and "no" denied, and an "if" can only name keys not given; and
+/// its own exact decision (the recording path)
 /// must be the step's. Either disagreement is a bug of the oracle.
 fn bracketed(
     request: &Request,
@@ -92,7 +93,8 @@ fn bracketed(
     let contradiction = match &can.verdict {
         Verdict::Yes => !decision.is_allowed(),
         Verdict::No => decision.is_allowed(),
-        Verdict::If(_) => false,
+        // An "if" depends only on keys the step does not give.
+        Verdict::If(u) => u.keys.iter().any(|k| request.context.get(k).is_some()),
     };
     if contradiction || can.decision.outcome != decision.outcome || can.decision.denied_by != decision.denied_by {
         return Err(StepFailure::Disagreement(format!(
