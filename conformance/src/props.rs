@@ -6,7 +6,7 @@
 //! Rule numbers (R6.9, ...) refer to `IAM-SPEC.md`.
 
 use iam_evaluator::evaluate::RCP_SERVICES;
-use iam_evaluator::pattern::{arn_components, reference_match, ArnPattern, Glob};
+use iam_evaluator::pattern::{arn_components, ArnPattern, Glob};
 use iam_evaluator::world::{
     AssumeRoleParams, Caller, FederatedSession, FederationTokenParams, Issued, Session, SessionTokenParams, StsError,
     TokenSession, WebIdentityParams, World,
@@ -1048,8 +1048,30 @@ fn collapse_stars(pattern: &str) -> String {
     out
 }
 
-/// The wildcard matcher agrees with the naive reference matcher of
-/// `iam_evaluator::pattern::reference_match` on short strings, case-sensitive and
+/// A naive recursive wildcard matcher (R2.2: `*` any run of characters, `?` one
+/// character), exponential in the worst case: the test oracle the laws, property tests
+/// and fuzz targets check [`Glob`] and its fast paths against. It lives with the laws,
+/// not in the evaluator, because nothing decides with it.
+pub fn reference_match(pattern: &str, input: &str, case_insensitive: bool) -> bool {
+    fn go(p: &[char], s: &[char]) -> bool {
+        match p.split_first() {
+            None => s.is_empty(),
+            Some(('*', rest)) => (0..=s.len()).any(|i| s.get(i..).is_some_and(|tail| go(rest, tail))),
+            Some(('?', rest)) => s.split_first().is_some_and(|(_, tail)| go(rest, tail)),
+            Some((c, rest)) => s.split_first().is_some_and(|(h, tail)| h == c && go(rest, tail)),
+        }
+    }
+    let fold = |t: &str| -> Vec<char> {
+        if case_insensitive {
+            t.chars().map(|c| c.to_ascii_lowercase()).collect()
+        } else {
+            t.chars().collect()
+        }
+    };
+    go(&fold(pattern), &fold(input))
+}
+
+/// The wildcard matcher agrees with the naive [`reference_match`] on short strings, case-sensitive and
 /// case-insensitive (R2.2, R2.6).
 pub fn law_glob_matches_reference(input: &PatternInput) -> Result<(), String> {
     let (pattern, text) = input.strings();

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use iam_conformance::gen::{self, EvalInput, ParseInput, PatternInput, TypedPolicy, WorldModel};
 use iam_conformance::props;
+use iam_evaluator::pattern::Glob;
 use iam_evaluator::world::StsError;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -46,6 +47,28 @@ fn federation_input() -> BoxedStrategy<gen::FederationModel> {
 
 proptest! {
     #![proptest_config(config())]
+
+    /// Glob agrees with the naive reference matcher on short patterns over a small
+    /// alphabet (upper and lower case, a two-byte character, both wildcards).
+    #[test]
+    fn glob_agrees_with_the_reference_matcher(
+        pattern in "[aAbé?*]{0,8}",
+        input in "[aAbéB]{0,10}",
+        ci in proptest::bool::ANY,
+    ) {
+        prop_assert_eq!(Glob::new(&pattern, ci).matches(&input), props::reference_match(&pattern, &input, ci));
+    }
+
+    /// Segments long enough for the linear searches (KMP, Shift-And) agree with it too.
+    #[test]
+    fn long_glob_segments_agree_with_the_reference_matcher(
+        pattern in "[abé?]{28,40}",
+        input in "[abé]{0,60}",
+        ci in proptest::bool::ANY,
+    ) {
+        let pattern = format!("*{pattern}*");
+        prop_assert_eq!(Glob::new(&pattern, ci).matches(&input), props::reference_match(&pattern, &input, ci));
+    }
 
     #[test]
     fn session_policy_never_widens_federated(input in federation_input()) {
