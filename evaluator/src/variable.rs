@@ -150,7 +150,8 @@ fn parse_body(body: &str, whole: &str) -> Result<Part, VariableError> {
         "$" => return Ok(Part::Literal('$')),
         _ => {}
     }
-    if body.contains("${") || body.contains('{') || body.contains('$') {
+    // (A `{` or `$` would also fail the name check below; this says why.)
+    if body.contains('{') || body.contains('$') {
         return Err(VariableError(format!("a policy variable cannot contain another in \"{whole}\"")));
     }
     let (key, default) = match body.split_once(',') {
