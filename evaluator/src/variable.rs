@@ -32,8 +32,6 @@ pub enum Part {
     Var {
         /// The key, lower-cased (key names are case-insensitive, R4.1).
         key: String,
-        /// The key as written, for printing.
-        written: String,
         /// The default, used when the key has no value (R4.4).
         default: Option<String>,
     },
@@ -115,32 +113,6 @@ impl Template {
         }
         Some(b.build(case_insensitive))
     }
-
-    /// Prints the template back as policy text.
-    pub fn to_text(&self) -> String {
-        let mut out = String::new();
-        for part in &self.parts {
-            match part {
-                Part::Text(t) => out.push_str(t),
-                Part::Literal(c) => {
-                    out.push_str("${");
-                    out.push(*c);
-                    out.push('}');
-                }
-                Part::Var { written, default, .. } => {
-                    out.push_str("${");
-                    out.push_str(written);
-                    if let Some(d) = default {
-                        out.push_str(", '");
-                        out.push_str(d);
-                        out.push('\'');
-                    }
-                    out.push('}');
-                }
-            }
-        }
-        out
-    }
 }
 
 fn parse_body(body: &str, whole: &str) -> Result<Part, VariableError> {
@@ -170,7 +142,7 @@ fn parse_body(body: &str, whole: &str) -> Result<Part, VariableError> {
     if !valid_key {
         return Err(VariableError(format!("invalid policy variable name \"{key}\" in \"{whole}\"")));
     }
-    Ok(Part::Var { key: key.to_ascii_lowercase(), written: key.to_string(), default })
+    Ok(Part::Var { key: key.to_ascii_lowercase(), default })
 }
 
 /// A compiled `Resource` entry: a static ARN pattern, or one whose resource part
