@@ -277,10 +277,6 @@ fn either<'a, 'b>(members: &'b Members<'a>, key: &str, not_key: &str) -> Option<
     member(members, key).map(|m| (false, m)).or_else(|| member(members, not_key).map(|m| (true, m)))
 }
 
-fn is_identity_based(ty: PolicyType) -> bool {
-    matches!(ty, PolicyType::Identity | PolicyType::Boundary | PolicyType::Session | PolicyType::Scp)
-}
-
 impl DocReader<'_> {
     fn err(&self, kind: ErrorKind, offset: usize, message: String) -> ParseError {
         ParseError::new(kind, Location::at(self.text, offset, pointer_text(&self.pointer)), message)
@@ -338,7 +334,7 @@ impl DocReader<'_> {
         let id = match member(members, "Id") {
             None => None,
             Some((offset, node)) => {
-                if is_identity_based(self.ty) && self.ty != PolicyType::Scp || self.ty == PolicyType::Rcp {
+                if !self.ty.is_resource_based() && self.ty != PolicyType::Scp || self.ty == PolicyType::Rcp {
                     return Err(self.err_at(
                         ErrorKind::ForbiddenElement,
                         "Id",
@@ -720,7 +716,7 @@ impl DocReader<'_> {
         resource: Option<(bool, usize)>,
     ) -> Result<(), ParseError> {
         let ty = self.ty;
-        if is_identity_based(ty) {
+        if !ty.is_resource_based() {
             if let Some((negated, offset)) = principal {
                 let key = if negated { "NotPrincipal" } else { "Principal" };
                 return Err(self.err_at(
