@@ -105,7 +105,9 @@ pub fn trace_incomplete(decision: &Decision, set: &PolicySet) -> Option<String> 
             .filter(|(slot, _)| set.labels.get(slot).is_some_and(|l| l.to_string() == traced.label))
             .map(|(_, p)| *p)
             .collect();
-        if named.is_empty() {
+        if traced.label.is_empty() {
+            Some(format!("a {} of the trace has an empty label", traced.layer.noun()))
+        } else if named.is_empty() {
             Some(format!("the trace names {:?}, which is no {} of the request", traced.label, traced.layer.noun()))
         } else if !named.into_iter().any(shows_all) {
             Some(format!("the trace of {} leaves out elements of its statements", traced.label))
@@ -201,6 +203,11 @@ fn statement(s: &StatementTrace) -> Option<String> {
         };
         if holds != c.holds {
             return Some(format!("{} on {} is {:?} but holds = {}", c.operator, c.key, c.result, c.holds));
+        }
+        // An unknown result says why (the request values that cannot be read), and
+        // only an unknown one.
+        if c.why_unknown.is_some() != (c.result == Tri::Unknown) {
+            return Some(format!("{} on {} is {:?} with reason {:?}", c.operator, c.key, c.result, c.why_unknown));
         }
     }
     None
@@ -390,6 +397,9 @@ mod tests {
             contradiction(&allowed, |d| statement_of(d, Layer::IdentityPolicy, 0).conditions[0].holds = false),
             contradiction(&allowed, |d| statement_of(d, Layer::IdentityPolicy, 0).conditions[0].result = Tri::Unknown),
             contradiction(&allowed, |d| statement_of(d, Layer::IdentityPolicy, 0).action.pattern = None),
+            contradiction(&allowed, |d| {
+                statement_of(d, Layer::IdentityPolicy, 0).conditions[0].why_unknown = Some("unreadable".into())
+            }),
             contradiction(&allowed, |d| statement_of(d, Layer::IdentityPolicy, 1).action.element = "Action"),
             contradiction(&allowed, |d| statement_of(d, Layer::IdentityPolicy, 1).action.element = "Actions"),
             contradiction(&deny, |d| statement_of(d, Layer::IdentityPolicy, 1).effect = Effect::Allow),
