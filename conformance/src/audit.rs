@@ -205,9 +205,14 @@ fn statement(s: &StatementTrace) -> Option<String> {
             return Some(format!("{} on {} is {:?} but holds = {}", c.operator, c.key, c.result, c.holds));
         }
         // An unknown result says why (the request values that cannot be read), and
-        // only an unknown one.
+        // only an unknown one; the reason quotes the request or policy values it is about.
         if c.why_unknown.is_some() != (c.result == Tri::Unknown) {
             return Some(format!("{} on {} is {:?} with reason {:?}", c.operator, c.key, c.result, c.why_unknown));
+        }
+        let values = c.request_values.iter().flatten().chain(&c.policy_values);
+        let named = |why: &String| values.clone().any(|v| why.contains(&format!("\"{v}\"")));
+        if c.why_unknown.as_ref().is_some_and(|why| !named(why)) {
+            return Some(format!("{} on {}: the reason it is unknown quotes none of its values", c.operator, c.key));
         }
     }
     None

@@ -292,6 +292,18 @@ impl Condition {
             .collect()
     }
 
+    /// The policy values of this entry that its operator cannot read (a numeric
+    /// operator's value that is not a number: no request value can be compared with
+    /// it, which makes [`Condition::evaluate_tri`] unknown when no other value matches).
+    pub fn unreadable_policy_values(&self) -> Vec<&str> {
+        self.raw_values
+            .iter()
+            .zip(&self.values)
+            .filter(|(_, v)| matches!(v, TypedValue::Unreadable))
+            .map(|(raw, _)| raw.as_str())
+            .collect()
+    }
+
     /// For one request value: positive operators hold when some policy value matches;
     /// negated ones when no policy value matches. Unknown when the value cannot be read.
     fn item_holds(&self, request_value: &str, ctx: &Context) -> Tri {
@@ -708,6 +720,13 @@ mod tests {
         assert_eq!(c.unreadable_request_values(&ctx(&[("s3:max-keys", "abc")])), ["abc"]);
         assert_eq!(c.evaluate_tri(&ctx(&[("s3:max-keys", "11")])), Tri::True);
         assert_eq!(c.evaluate_tri(&ctx(&[])), Tri::True);
+    }
+
+    #[test]
+    fn unreadable_policy_values_are_named() {
+        let c = cond("NumericLessThan", "s3:max-keys", &["abc", "10"]);
+        assert_eq!(c.unreadable_policy_values(), ["abc"]);
+        assert!(cond("NumericLessThan", "s3:max-keys", &["10"]).unreadable_policy_values().is_empty());
     }
 
     #[test]

@@ -200,9 +200,12 @@ impl StatementSink for StatementTrace {
     fn condition(&mut self, condition: &Condition, context: &Context, result: Tri, holds: bool) {
         let present = context.get(&condition.key_lower).filter(|v| !v.is_empty());
         let why_unknown = (result == Tri::Unknown).then(|| {
-            let bad: Vec<String> =
-                condition.unreadable_request_values(context).iter().map(|v| format!("\"{v}\"")).collect();
-            format!("{} cannot be read as {}", bad.join(", "), condition.operator.family.value_type())
+            let quoted = |values: Vec<&str>| values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ");
+            let (whose, bad) = match condition.unreadable_request_values(context) {
+                request if !request.is_empty() => ("", quoted(request)),
+                _ => ("the policy value ", quoted(condition.unreadable_policy_values())),
+            };
+            format!("{whose}{bad} cannot be read as {}", condition.operator.family.value_type())
         });
         self.conditions.push(ConditionTrace {
             operator: condition.operator.name.clone(),
