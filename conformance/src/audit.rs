@@ -21,7 +21,7 @@
 //! ever reports, so it is a test of the evaluator's output, not a part of deciding.
 
 use iam_evaluator::condition::Tri;
-use iam_evaluator::decision::{ElementTrace, StatementTrace};
+use iam_evaluator::decision::{ElementTrace, Rule, StatementTrace};
 use iam_evaluator::evaluate::PolicySlot;
 use iam_evaluator::policy::Effect;
 use iam_evaluator::policy::{Policy, Statement};
@@ -87,6 +87,27 @@ fn final_step(decision: &Decision, trace: &Trace) -> Option<String> {
 /// a statement does not apply, and says which policy it is.
 pub fn trace_incomplete(decision: &Decision, set: &PolicySet) -> Option<String> {
     let trace = decision.trace.as_ref()?;
+    resource_step(trace, set).or_else(|| policies_shown(trace, set))
+}
+
+/// The resource-based policy's step (R6.6) is shown exactly when there is one to
+/// weigh: a trace that speaks of a resource-based policy the request has none of is
+/// wrong, and one that goes on to the caller's own policies within one account
+/// without saying what the resource-based policy granted leaves out evidence.
+fn resource_step(trace: &Trace, set: &PolicySet) -> Option<String> {
+    let has = |rules: &[Rule]| trace.steps.iter().any(|s| rules.contains(&s.rule));
+    let shown = has(&[Rule::ResourceGrant]);
+    if shown && set.resource_policy.is_none() {
+        return Some("a step weighs a resource-based policy the request has none of".to_string());
+    }
+    let own =
+        has(&[Rule::RootUser, Rule::IdentityPolicies, Rule::Boundary, Rule::SessionPolicies, Rule::CallerPolicies]);
+    let elsewhere = has(&[Rule::CrossAccount, Rule::ServicePrincipal]);
+    (set.resource_policy.is_some() && own && !elsewhere && !shown)
+        .then(|| "the caller's own policies are weighed without a step for the resource-based policy".to_string())
+}
+
+fn policies_shown(trace: &Trace, set: &PolicySet) -> Option<String> {
     trace.policies.iter().find_map(|traced| {
         let slots = slots_of(set, traced.layer);
         if let Some((slot, _)) = slots.iter().find(|(slot, _)| !set.labels.contains_key(slot)) {
