@@ -197,13 +197,14 @@ pub(super) fn resource_grant<E: Evidence>(f: &Findings, ev: &mut E) -> Step {
                 format!("allowed by the {}'s grant to the role", layer.noun())
             })
         }
-        PrincipalMatch::Account if f.resource.is_some() => pass(ev, Rule::ResourceGrant, || {
+        // (A grant to the account comes from a resource-based policy: there is one.)
+        PrincipalMatch::Account => pass(ev, Rule::ResourceGrant, || {
             format!("the {} names only the caller's account, which grants nothing by itself (R7.6)", layer.noun())
         }),
         PrincipalMatch::None if f.resource.is_some() => {
             pass(ev, Rule::ResourceGrant, || format!("the {} does not allow the caller", layer.noun()))
         }
-        PrincipalMatch::Account | PrincipalMatch::None => ControlFlow::Continue(()),
+        PrincipalMatch::None => ControlFlow::Continue(()),
     }
 }
 
