@@ -564,3 +564,53 @@ fn graph(
     }
     Ok(reach)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use super::*;
+    use crate::policy::PolicyType;
+    use crate::world::{Role, User};
+
+    fn policy(text: &str, ty: PolicyType) -> Policy {
+        Policy::parse(text, ty).unwrap()
+    }
+
+    /// An "if" edge names the unknown keys it depends on: those of the caller's
+    /// statements that can allow sts:AssumeRole on the role, and those of the role's
+    /// trust policy; not the keys of statements for other actions or roles.
+    #[test]
+    fn an_if_edge_names_the_keys_of_both_sides() {
+        let mut world = World::default();
+        let identity = r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::111122223333:role/ops",
+             "Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}},
+            {"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::111122223333:role/other",
+             "Condition":{"StringEquals":{"aws:SourceVpc":"vpc-1"}}},
+            {"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
+             "Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}]}"#;
+        world.users.insert(
+            "arn:aws:iam::111122223333:user/alice".into(),
+            User { inline_policies: vec![policy(identity, PolicyType::Identity)], ..User::default() },
+        );
+        let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+            "Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole",
+            "Condition":{"IpAddress":{"aws:SourceIp":"192.0.2.0/24"}}}]}"#;
+        world.roles.insert(
+            "arn:aws:iam::111122223333:role/ops".into(),
+            Role {
+                trust_policy: Some(policy(trust, PolicyType::Trust)),
+                max_session_duration: 3600,
+                ..Role::default()
+            },
+        );
+        let graph = reach_edges(&world, &mut |_, _| {}).unwrap();
+        let edges = graph.edges.get("arn:aws:iam::111122223333:user/alice").unwrap();
+        let [edge] = edges.as_slice() else { panic!("{edges:?}") };
+        assert_eq!(edge.to, "arn:aws:iam::111122223333:role/ops");
+        let Verdict::If(u) = &edge.verdict else { panic!("{edge:?}") };
+        let keys: Vec<&str> = u.keys.iter().map(String::as_str).collect();
+        assert_eq!(keys, ["aws:MultiFactorAuthPresent", "aws:SourceIp"]);
+        assert_eq!(graph, reach_edges_exhaustive(&world).unwrap());
+    }
+}
