@@ -345,12 +345,6 @@ fn assume_request(
             request.context.remove(aws);
             request.context.remove(iam);
         }
-        // A key the caller's context already had stays as it was (insert_default).
-        for (k, v) in
-            base.iter().filter(|(k, _)| k.starts_with("aws:resourcetag/") || k.starts_with("iam:resourcetag/"))
-        {
-            request.context.insert(k, v.clone());
-        }
         add_tags(&mut request.context, &target.tag_keys);
     }
     request.resource.clear();
