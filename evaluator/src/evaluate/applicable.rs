@@ -173,3 +173,39 @@ pub(super) fn is_role_assumption_of(action: &str, resource: &str) -> bool {
     on_role
         && ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"].iter().any(|a| a.eq_ignore_ascii_case(action))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::Context;
+
+    /// R11.1: only sts:AssumeRole (and sts:TagSession, sts:SetSourceIdentity) on a
+    /// role is decided with the role's trust policy.
+    #[test]
+    fn role_assumptions_are_sts_calls_on_roles() {
+        let role = "arn:aws:iam::111122223333:role/ops";
+        assert!(is_role_assumption_of("sts:AssumeRole", role));
+        assert!(is_role_assumption_of("STS:tagsession", role));
+        assert!(is_role_assumption_of("sts:SetSourceIdentity", role));
+        assert!(!is_role_assumption_of("iam:GetRole", role));
+        assert!(!is_role_assumption_of("sts:AssumeRole", "arn:aws:iam::111122223333:user/role/x"));
+        assert!(!is_role_assumption_of("sts:AssumeRole", "arn:aws:s3:::role/ops"));
+        assert!(!is_role_assumption_of("sts:AssumeRole", "*"));
+    }
+
+    /// R7.7: a KMS action on a KMS key must be allowed by the key policy; a KMS
+    /// action on another resource, or another service's action on a key, is not such
+    /// a request.
+    #[test]
+    fn kms_key_requests_are_kms_actions_on_kms_resources() {
+        let request = |action: &str, resource: &str| {
+            let caller = crate::principal::Principal::parse("arn:aws:iam::111122223333:user/alice").ok();
+            caller.map(|c| Request::new(c, action, resource, None, Context::new()))
+        };
+        let key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        assert_eq!(request("kms:Decrypt", key).map(|r| is_kms_key_request(&r)), Some(true));
+        assert_eq!(request("KMS:Decrypt", key).map(|r| is_kms_key_request(&r)), Some(true));
+        assert_eq!(request("kms:Decrypt", "arn:aws:s3:::bucket/x").map(|r| is_kms_key_request(&r)), Some(false));
+        assert_eq!(request("s3:GetObject", key).map(|r| is_kms_key_request(&r)), Some(false));
+    }
+}

@@ -218,3 +218,29 @@ impl StatementSink for StatementTrace {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each way a principal can name the caller has its own note, so an explanation
+    /// never describes two different matches alike.
+    #[test]
+    fn every_principal_note_is_its_own() {
+        let named = [
+            PrincipalMatch::Exact,
+            PrincipalMatch::Wildcard,
+            PrincipalMatch::Role,
+            PrincipalMatch::Account,
+            PrincipalMatch::None,
+        ]
+        .map(|g| grant_note(g, PrincipalHow::Named));
+        let other = [PrincipalHow::NotListed, PrincipalHow::Listed, PrincipalHow::BoundaryOverride]
+            .map(|h| grant_note(PrincipalMatch::Exact, h));
+        let all: Vec<&str> = named.iter().chain(other.iter()).copied().collect();
+        let distinct: std::collections::BTreeSet<&str> = all.iter().copied().collect();
+        assert_eq!(distinct.len(), all.len(), "{all:?}");
+        assert!(all.iter().all(|n| n.len() > 10), "{all:?}");
+        assert_eq!(grant_note(PrincipalMatch::None, PrincipalHow::Named), "does not name the caller");
+    }
+}

@@ -390,6 +390,8 @@ mod tests {
         let w = world(github_trust("repo:example-org/*"));
         let denied = assume_role_with_web_identity(&w, &params(token("repo:other-org/app")), false);
         assert!(matches!(&denied, Err(e @ StsError::AccessDenied { .. }) if e.message().is_none()), "{denied:?}");
+        // Nor has an invalid token, but for the few documented SAML texts.
+        assert_eq!(StsError::InvalidIdentityToken("the token has no iss claim".into()).message(), None);
     }
 
     #[test]
