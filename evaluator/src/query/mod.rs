@@ -437,4 +437,37 @@ mod tests {
         assert_eq!((verdict.name(), verdict.unknowns().map(|u| u.keys.len())), ("if", Some(1)));
         assert_eq!(Verdict::Yes.unknowns(), None);
     }
+
+    /// The root users are those of the 12-digit accounts the listing's ARNs name (not
+    /// `aws`, the account of AWS managed policies, nor a malformed one).
+    #[test]
+    fn roots_are_the_accounts_of_the_listing() {
+        let mut world = World::default();
+        for arn in [
+            "arn:aws:iam::111122223333:user/alice",
+            "arn:aws:iam::111122223333:user/bob",
+            "arn:aws:iam::444455556666:user/carol",
+            "arn:aws:iam::12345678901x:user/broken",
+        ] {
+            world.users.insert(arn.into(), Default::default());
+        }
+        let empty = crate::policy::Policy::parse(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]}"#,
+            crate::policy::PolicyType::Identity,
+        )
+        .unwrap();
+        world.policies.insert("arn:aws:iam::aws:policy/ReadOnlyAccess".into(), empty);
+        let roots: Vec<String> = roots(&world).iter().map(|w| w.arn().to_string()).collect();
+        assert_eq!(roots, ["arn:aws:iam::111122223333:root", "arn:aws:iam::444455556666:root"]);
+    }
+
+    /// A role session's aws:userid is the role's unique ID and the session's own name.
+    #[test]
+    fn a_role_sessions_user_id_carries_its_name() {
+        let mut world = World::default();
+        let role = "arn:aws:iam::111122223333:role/ops";
+        world.roles.insert(role.into(), crate::world::Role { id: Some("AROAEXAMPLE".into()), ..Default::default() });
+        let named = Session::bare(role, "alice").unwrap();
+        assert_eq!(user_id(&world, &Who::Role(Box::new(named))).as_deref(), Some("AROAEXAMPLE:alice"));
+    }
 }
