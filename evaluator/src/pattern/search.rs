@@ -248,3 +248,25 @@ fn kmp_find_folded(hay: &[u8], pat: &[u8]) -> Option<usize> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The failure table must follow a border back when the next byte breaks it:
+    /// both texts hold the pattern only after an earlier, broken-off try that a
+    /// wrong table would resume from the wrong place. No AWS action name has such a
+    /// shape (docs/MUTANTS.md), so the corpus cannot pin it; these can.
+    #[test]
+    fn the_failure_table_follows_borders() {
+        for (pat, hay, at) in [
+            ("abbabaabbaaaabaabbbaaaabababbaaab", "baaabbabbabaabbaaaabaabbbaaaabababbaaabbaa", 6),
+            ("abbabaabbababbabaababbbbaaabbaabab", "abbababbabaabbababbabaababbbbaaabbaababbaa", 5),
+        ] {
+            assert!(pat.len() >= KMP_MIN);
+            assert_eq!(kmp_find_folded(hay.as_bytes(), pat.as_bytes()), Some(at), "{pat} in {hay}");
+            assert_eq!(kmp_find_folded(hay.to_uppercase().as_bytes(), pat.as_bytes()), Some(at));
+            assert_eq!(hay.find(pat), Some(at));
+        }
+    }
+}
