@@ -109,7 +109,8 @@ fn resource_step(trace: &Trace, set: &PolicySet) -> Option<String> {
 
 fn policies_shown(trace: &Trace, set: &PolicySet) -> Option<String> {
     trace.policies.iter().find_map(|traced| {
-        let slots = slots_of(set, traced.layer);
+        let slots: Vec<(PolicySlot, &Policy)> =
+            set.slots().into_iter().filter(|(slot, _)| set.layer_of(*slot) == traced.layer).collect();
         if let Some((slot, _)) = slots.iter().find(|(slot, _)| !set.labels.contains_key(slot)) {
             return Some(format!("the {} at {slot:?} has no label", traced.layer.noun()));
         }
@@ -143,33 +144,6 @@ fn statement_shown(t: &StatementTrace, s: &Statement, principals: bool) -> bool 
     (s.resource.is_none() || t.resource.is_some())
         && t.conditions.len() == s.conditions.len()
         && (!principals || s.principal.is_none() || t.principal.is_some())
-}
-
-fn levels(l: &Option<Vec<Vec<Policy>>>, scp: bool) -> Vec<(PolicySlot, &Policy)> {
-    let mut out = Vec::new();
-    for (level, policies) in l.iter().flatten().enumerate() {
-        for (index, p) in policies.iter().enumerate() {
-            out.push((if scp { PolicySlot::Scp { level, index } } else { PolicySlot::Rcp { level, index } }, p));
-        }
-    }
-    out
-}
-
-/// The policies of `layer` in `set`, each with its place.
-fn slots_of(set: &PolicySet, layer: Layer) -> Vec<(PolicySlot, &Policy)> {
-    match layer {
-        Layer::Scp => levels(&set.scps, true),
-        Layer::Rcp => levels(&set.rcps, false),
-        Layer::ResourcePolicy | Layer::TrustPolicy => {
-            set.resource_policy.iter().map(|p| (PolicySlot::Resource, p)).collect()
-        }
-        Layer::IdentityPolicy => set.identity.iter().enumerate().map(|(i, p)| (PolicySlot::Identity(i), p)).collect(),
-        Layer::PermissionsBoundary => set.boundary.iter().map(|p| (PolicySlot::Boundary, p)).collect(),
-        Layer::SessionPolicy => {
-            set.session.iter().flatten().enumerate().map(|(i, p)| (PolicySlot::Session(i), p)).collect()
-        }
-        Layer::CredentialType => Vec::new(),
-    }
 }
 
 /// The rules document the steps cite (`R6.7`, or a range `R6.7-R6.9`).

@@ -10,7 +10,7 @@ use iam_evaluator::world::{
     AnySession, AssumeRoleParams, Caller, FederatedSession, FederationTokenParams, Issued, SamlAssertion, SamlParams,
     Session, SessionTokenParams, StsError, TokenSession, WebIdentityParams, World as EvalWorld,
 };
-use iam_evaluator::{Context, ContextValue, Policy, PolicySet, PolicyType, Principal, Request};
+use iam_evaluator::{Context, ContextValue, Layer, Policy, PolicySet, PolicyType, Principal, Request};
 use serde_json::Value;
 
 use crate::case::{
@@ -511,26 +511,16 @@ pub fn evaluate_inputs(e: &EvaluateStep) -> Result<(Request, PolicySet), StepFai
 /// Names each policy of an evaluate step by its field in the case
 /// (`identityPolicies[0]`, `scps[1][0]`, ...).
 fn label_case_fields(set: &mut PolicySet) {
-    let field = |path: String| PolicyLabel::CaseField { path };
-    let mut labels = Vec::new();
-    labels.extend((0..set.identity.len()).map(|i| (PolicySlot::Identity(i), field(format!("identityPolicies[{i}]")))));
-    if set.resource_policy.is_some() {
-        labels.push((PolicySlot::Resource, field("resourcePolicy".to_string())));
-    }
-    if set.boundary.is_some() {
-        labels.push((PolicySlot::Boundary, field("permissionsBoundary".to_string())));
-    }
-    let session = set.session.as_ref().map_or(0, Vec::len);
-    labels.extend((0..session).map(|i| (PolicySlot::Session(i), field(format!("sessionPolicies[{i}]")))));
-    for (name, levels) in [("scps", &set.scps), ("rcps", &set.rcps)] {
-        for (level, policies) in levels.iter().flatten().enumerate() {
-            for index in 0..policies.len() {
-                let slot =
-                    if name == "scps" { PolicySlot::Scp { level, index } } else { PolicySlot::Rcp { level, index } };
-                labels.push((slot, field(format!("{name}[{level}][{index}]"))));
-            }
-        }
-    }
+    let path = |slot: PolicySlot| match slot {
+        PolicySlot::Identity(i) => format!("identityPolicies[{i}]"),
+        PolicySlot::Resource => "resourcePolicy".to_string(),
+        PolicySlot::Boundary => "permissionsBoundary".to_string(),
+        PolicySlot::Session(i) => format!("sessionPolicies[{i}]"),
+        PolicySlot::Scp { level, index } => format!("scps[{level}][{index}]"),
+        PolicySlot::Rcp { level, index } => format!("rcps[{level}][{index}]"),
+    };
+    let labels: Vec<(PolicySlot, PolicyLabel)> =
+        set.slots().into_iter().map(|(slot, _)| (slot, PolicyLabel::CaseField { path: path(slot) })).collect();
     set.labels.extend(labels);
 }
 
@@ -554,17 +544,18 @@ fn roundtrip(policy: &Policy, ty: PolicyType, text: &str) -> Result<(), StepFail
 }
 
 fn roundtrip_set(set: &PolicySet) -> Result<(), StepFailure> {
-    let resource_type = if set.resource_is_trust { PolicyType::Trust } else { PolicyType::Resource };
-    let typed = set
-        .identity
-        .iter()
-        .map(|p| (p, PolicyType::Identity))
-        .chain(set.resource_policy.iter().map(|p| (p, resource_type)))
-        .chain(set.boundary.iter().map(|p| (p, PolicyType::Boundary)))
-        .chain(set.session.iter().flatten().map(|p| (p, PolicyType::Session)))
-        .chain(set.scps.iter().flatten().flatten().map(|p| (p, PolicyType::Scp)))
-        .chain(set.rcps.iter().flatten().flatten().map(|p| (p, PolicyType::Rcp)));
-    typed.into_iter().try_for_each(|(p, ty)| roundtrip(p, ty, "(a policy of the step)"))
+    set.slots().into_iter().try_for_each(|(slot, p)| {
+        let ty = match set.layer_of(slot) {
+            Layer::TrustPolicy => PolicyType::Trust,
+            Layer::ResourcePolicy => PolicyType::Resource,
+            Layer::PermissionsBoundary => PolicyType::Boundary,
+            Layer::SessionPolicy => PolicyType::Session,
+            Layer::Scp => PolicyType::Scp,
+            Layer::Rcp => PolicyType::Rcp,
+            Layer::IdentityPolicy | Layer::CredentialType => PolicyType::Identity,
+        };
+        roundtrip(p, ty, "(a policy of the step)")
+    })
 }
 
 fn run_evaluate(e: &EvaluateStep, explain: bool) -> Result<ExplainedStep, StepFailure> {

@@ -17,7 +17,7 @@ mod steps;
 use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 
-use crate::decision::{Decision, Trace};
+use crate::decision::{Decision, Layer, Trace};
 use crate::policy::Policy;
 use crate::principal::Principal;
 use crate::request::Request;
@@ -54,6 +54,36 @@ pub struct PolicySet {
 }
 
 impl PolicySet {
+    /// Every policy of the set with its place, in the order of the fields (identity,
+    /// resource, boundary, session, SCP and RCP levels).
+    pub fn slots(&self) -> Vec<(PolicySlot, &Policy)> {
+        let mut out: Vec<(PolicySlot, &Policy)> =
+            self.identity.iter().enumerate().map(|(i, p)| (PolicySlot::Identity(i), p)).collect();
+        out.extend(self.resource_policy.iter().map(|p| (PolicySlot::Resource, p)));
+        out.extend(self.boundary.iter().map(|p| (PolicySlot::Boundary, p)));
+        out.extend(self.session.iter().flatten().enumerate().map(|(i, p)| (PolicySlot::Session(i), p)));
+        for (level, policies) in self.scps.iter().flatten().enumerate() {
+            out.extend(policies.iter().enumerate().map(|(index, p)| (PolicySlot::Scp { level, index }, p)));
+        }
+        for (level, policies) in self.rcps.iter().flatten().enumerate() {
+            out.extend(policies.iter().enumerate().map(|(index, p)| (PolicySlot::Rcp { level, index }, p)));
+        }
+        out
+    }
+
+    /// The layer the policy at `slot` is decided in.
+    pub fn layer_of(&self, slot: PolicySlot) -> Layer {
+        match slot {
+            PolicySlot::Identity(_) => Layer::IdentityPolicy,
+            PolicySlot::Resource if self.resource_is_trust => Layer::TrustPolicy,
+            PolicySlot::Resource => Layer::ResourcePolicy,
+            PolicySlot::Boundary => Layer::PermissionsBoundary,
+            PolicySlot::Session(_) => Layer::SessionPolicy,
+            PolicySlot::Scp { .. } => Layer::Scp,
+            PolicySlot::Rcp { .. } => Layer::Rcp,
+        }
+    }
+
     /// Labels the policy at `slot`.
     pub fn set_label(&mut self, slot: PolicySlot, label: PolicyLabel) {
         self.labels.insert(slot, label);
@@ -145,4 +175,44 @@ fn procedure<E: Evidence>(
     steps::required_grant(&found, ev)?; // R7.7
     steps::resource_grant(&found, ev)?; // R6.6, R7.1 to R7.6
     ControlFlow::Continue(steps::principal_side(&found, ev)) // R6.1, R6.7 to R6.9
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::policy::PolicyType;
+
+    /// Every policy of a set, once, with its place and the layer it is decided in.
+    #[test]
+    fn slots_list_every_policy_with_its_layer() {
+        let p = Policy::parse(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+            PolicyType::Identity,
+        )
+        .unwrap();
+        let set = PolicySet {
+            identity: vec![p.clone(), p.clone()],
+            resource_policy: Some(p.clone()),
+            resource_is_trust: true,
+            session: Some(vec![p.clone()]),
+            scps: Some(vec![vec![p.clone()], vec![p.clone(), p.clone()]]),
+            rcps: Some(vec![vec![], vec![p]]),
+            ..PolicySet::default()
+        };
+        let slots: Vec<(PolicySlot, Layer)> = set.slots().into_iter().map(|(s, _)| (s, set.layer_of(s))).collect();
+        assert_eq!(
+            slots,
+            [
+                (PolicySlot::Identity(0), Layer::IdentityPolicy),
+                (PolicySlot::Identity(1), Layer::IdentityPolicy),
+                (PolicySlot::Resource, Layer::TrustPolicy),
+                (PolicySlot::Session(0), Layer::SessionPolicy),
+                (PolicySlot::Scp { level: 0, index: 0 }, Layer::Scp),
+                (PolicySlot::Scp { level: 1, index: 0 }, Layer::Scp),
+                (PolicySlot::Scp { level: 1, index: 1 }, Layer::Scp),
+                (PolicySlot::Rcp { level: 1, index: 0 }, Layer::Rcp),
+            ]
+        );
+    }
 }
