@@ -50,6 +50,7 @@ pub fn trace_contradiction(decision: &Decision) -> Option<String> {
     let trace = decision.trace.as_ref()?;
     final_step(decision, trace)
         .or_else(|| cited_rules(trace))
+        .or_else(|| rule_titles(trace))
         .or_else(|| statements(trace))
         .or_else(|| explicit_deny(decision, trace))
         .or_else(|| implicit_deny(decision, trace))
@@ -157,6 +158,23 @@ fn cited_rules(trace: &Trace) -> Option<String> {
             |r: &str| r.starts_with('R') && (RULES.contains(&format!("**{r} ")) || RULES.contains(&format!("**{r}**")));
         (id.is_empty() || !id.split('-').all(defined))
             .then(|| format!("step {} cites rule {id:?}, which docs/RULES.md does not define", step.rule.title()))
+    })
+}
+
+/// Every step is named: a non-empty title of a few words, and different rules of one
+/// trace under different titles (a reader tells the steps apart by them).
+fn rule_titles(trace: &Trace) -> Option<String> {
+    trace.steps.iter().enumerate().find_map(|(i, step)| {
+        let title = step.rule.title();
+        if title.trim().is_empty() {
+            return Some(format!("step {i} ({}) has no title", step.rule.id()));
+        }
+        trace
+            .steps
+            .iter()
+            .take(i)
+            .find(|earlier| earlier.rule != step.rule && earlier.rule.title() == title)
+            .map(|earlier| format!("steps {} and {} share the title {title:?}", earlier.rule.id(), step.rule.id()))
     })
 }
 

@@ -763,6 +763,10 @@ pub struct Expect {
     /// The rule a rejected policy breaks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_kind: Option<String>,
+    /// Where in the rejected policy the rule is broken (v1.2): the JSON pointer
+    /// (RFC 6901) of the offending value, element or key in the policy document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_pointer: Option<String>,
     /// `whoCan` (v1.2): every principal that is not "no", with `yes` (allowed whatever
     /// the unknown keys are) or `if` (allowed for some of their values).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -449,7 +449,12 @@ fn run_parse(p: &ParseStep, explain: bool) -> Result<ExplainedStep, StepFailure>
     }
     let fields = match &parsed {
         Ok(_) => Expect { valid: Some(true), ..Expect::default() },
-        Err(e) => Expect { valid: Some(false), error_kind: Some(e.kind.name().to_string()), ..Expect::default() },
+        Err(e) => Expect {
+            valid: Some(false),
+            error_kind: Some(e.kind.name().to_string()),
+            error_pointer: Some(e.location.pointer.clone()),
+            ..Expect::default()
+        },
     };
     let explanation = parsed.err().map(|e| e.to_string());
     Ok(ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation, evidence: None })

@@ -139,6 +139,7 @@ pub fn compare_fields(step: usize, expect: &Expect, actual: &Expect, given_only:
     check("error", s(&expect.error), s(&actual.error));
     check("valid", expect.valid.map(serde_json::Value::Bool), actual.valid.map(serde_json::Value::Bool));
     check("errorKind", s(&expect.error_kind), s(&actual.error_kind));
+    check("errorPointer", s(&expect.error_pointer), s(&actual.error_pointer));
     if let Some(es) = &expect.session {
         let as_ = actual.session.clone().unwrap_or_default();
         check("session.arn", s(&es.arn), s(&as_.arn));

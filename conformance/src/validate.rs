@@ -106,6 +106,10 @@ pub enum Problem {
     /// A `resourceAccount` that is not 12 digits.
     #[error("resourceAccount {0:?} is not an account id (12 digits)")]
     Account(String),
+    /// An `errorPointer` that is not a JSON pointer, or that no `errorKind` it can
+    /// locate goes with.
+    #[error("errorPointer {0}")]
+    ErrorPointer(String),
     /// A context value that is not a string, number, boolean or a list of them.
     #[error("context value {0} is not a string, number, boolean or a list of them")]
     ContextValue(String),
@@ -211,6 +215,9 @@ fn check_expect(e: &Value, at: &JsonPath) -> Result<(), Located> {
             check_name(v, field, allowed, &at.key(field))?;
         }
     }
+    if let Some(p) = e.get("errorPointer") {
+        check_error_pointer(p, e.get("errorKind"), &at.key("errorPointer"))?;
+    }
     for (arn, v) in e.get("principals").and_then(Value::as_object).into_iter().flatten() {
         // `if KEY, KEY...` also names the keys the answer depends on (v1.2).
         let keyed = v.as_str().and_then(|s| s.strip_prefix("if ")).is_some_and(keys_ok);
@@ -246,6 +253,32 @@ fn check_name(v: &Value, field: &'static str, allowed: &'static [&'static str], 
     }
     let hint = allowed.iter().find(|a| a.eq_ignore_ascii_case(s)).map(|a| a.to_string());
     fail(at.clone(), Problem::UnknownName { field, value: v.to_string(), allowed, hint })
+}
+
+/// An `errorPointer` (v1.2) is an RFC 6901 JSON pointer (`""` or `/`-separated
+/// tokens, `~` only as `~0` or `~1`) beside an `errorKind` whose location is defined:
+/// a `characters` error is in the text, not at a value of the document.
+fn check_error_pointer(p: &Value, kind: Option<&Value>, at: &JsonPath) -> Result<(), Located> {
+    let Some(text) = p.as_str() else {
+        return fail(at.clone(), Problem::ErrorPointer(format!("{p} is not a string")));
+    };
+    let escapes_ok = text.split('~').skip(1).all(|rest| rest.starts_with(['0', '1']));
+    if !(text.is_empty() || text.starts_with('/')) || !escapes_ok {
+        return fail(
+            at.clone(),
+            Problem::ErrorPointer(format!(
+                "{text:?} is not a JSON pointer (\"\" or /Statement/0/Effect; ~ only as ~0 or ~1)"
+            )),
+        );
+    }
+    match kind.and_then(Value::as_str) {
+        None => fail(at.clone(), Problem::ErrorPointer("needs the errorKind it locates".to_string())),
+        Some("characters") => fail(
+            at.clone(),
+            Problem::ErrorPointer("is not defined for a characters error (the character is in the text)".to_string()),
+        ),
+        Some(_) => Ok(()),
+    }
 }
 
 /// `service:Action`: a prefix of letters, digits and hyphens, a colon, and a name.
@@ -419,6 +452,30 @@ mod tests {
             let (at, p) = problem(&evaluate("s3:GetObject", "*", json!({ field: bad })));
             assert_eq!(at, format!("/steps/0/expect/{field}"));
             assert!(p.to_string().contains(&format!("\"{bad}\" is not a `{field}` value")), "{p}");
+        }
+    }
+
+    #[test]
+    fn error_pointers_are_json_pointers_beside_a_kind_they_locate() {
+        let parse = |expect: serde_json::Value| {
+            json!({"description": "d", "sources": ["s"], "tags": ["parse"], "steps": [
+                {"parse": {"type": "identity", "policy": "{}"}, "expect": expect}]})
+        };
+        let ok = |expect| check(&parse(expect)).map_err(|e| format!("{e:?}"));
+        assert_eq!(ok(json!({"valid": false, "errorKind": "effect", "errorPointer": "/Statement/0/Effect"})), Ok(()));
+        assert_eq!(ok(json!({"valid": false, "errorKind": "size", "errorPointer": ""})), Ok(()));
+        assert_eq!(ok(json!({"valid": false, "errorKind": "operator", "errorPointer": "/a~1b/c~0d"})), Ok(()));
+        for (expect, says) in [
+            (json!({"valid": false, "errorKind": "effect", "errorPointer": "Statement/0"}), "is not a JSON pointer"),
+            (json!({"valid": false, "errorKind": "effect", "errorPointer": "/a~2"}), "is not a JSON pointer"),
+            (json!({"valid": false, "errorKind": "effect", "errorPointer": "/a~"}), "is not a JSON pointer"),
+            (json!({"valid": false, "errorKind": "effect", "errorPointer": 3}), "3 is not a string"),
+            (json!({"valid": false, "errorPointer": "/Statement"}), "needs the errorKind"),
+            (json!({"valid": false, "errorKind": "characters", "errorPointer": ""}), "not defined for a characters"),
+        ] {
+            let (at, p) = problem(&parse(expect.clone()));
+            assert_eq!(at, "/steps/0/expect/errorPointer", "{expect}");
+            assert!(p.to_string().contains(says), "{expect}: {p}");
         }
     }
 

@@ -282,7 +282,7 @@ pub fn render(m: &Matrix) -> String {
          <h1>IAM conformance matrix</h1><p class=\"lede\">{n} case files from {} run by {} implementations. \
          The pass rate counts only what an implementation expressed (passed, failed or errored); a skip (a step it \
          cannot express) is never a pass and never a failure. Fields an adapter cannot give (deniedBy, message, \
-         errorKind) are not compared; decision and valid always are. ★ marks the best peer of a row. \
+         errorKind, errorPointer) are not compared; decision and valid always are. ★ marks the best peer of a row. \
          Click a cell for its failing cases.</p><p class=\"legend\"><span><i class=\"sw\" style=\"background:var(--pass)\"></i>passed</span>\
          <span><i class=\"sw\" style=\"background:var(--fail)\"></i>failed</span><span><i class=\"sw\" style=\"background:var(--err)\"></i>errored</span>\
          <span><i class=\"sw\" style=\"background:var(--skip)\"></i>skipped</span></p>",

@@ -234,6 +234,12 @@ fn scan_action(bytes: &[u8]) -> Option<bool> {
     (s & SERVICE_BYTE != 0 && n & NAME_BYTE != 0).then_some(s & n & PLAIN_BYTE == 0)
 }
 
+/// True when the element is a JSON array (read item by item or as plain strings): its
+/// items have an index on the error pointer, a single value has none.
+fn is_list(node: &Node<'_>) -> bool {
+    matches!(node.value, Value::Array(_) | Value::Strings(_))
+}
+
 /// A step of the path to the value being read; kept unformatted (an index costs no
 /// allocation) until an error needs the JSON pointer.
 enum Seg {
@@ -659,10 +665,16 @@ impl DocReader<'_> {
         self.pointer.push(Seg::S(key));
         let items = self.string_items(n, key, false)?;
         let mut out = Vec::with_capacity(items.len());
+        // A single string is the element itself; only a list's items have an index.
+        let listed = is_list(n);
         for (i, &(text, offset)) in items.iter().enumerate() {
-            self.pointer.push(Seg::I(i));
+            if listed {
+                self.pointer.push(Seg::I(i));
+            }
             out.push(read(self, text, offset)?);
-            self.pointer.pop();
+            if listed {
+                self.pointer.pop();
+            }
         }
         self.pointer.pop();
         Ok(out)
@@ -882,11 +894,12 @@ impl DocReader<'_> {
             })?;
             let mut values = Vec::with_capacity(ids.len());
             for (i, (id, offset)) in ids.into_iter().enumerate() {
-                self.pointer.push(Seg::I(i));
                 if let Err(why) = validate_principal_id(kind, &id) {
+                    if is_list(value) {
+                        self.pointer.push(Seg::I(i));
+                    }
                     return Err(self.err(ErrorKind::Principal, offset, why));
                 }
-                self.pointer.pop();
                 if kind == PrincipalKind::Aws && id == "*" {
                     any = true;
                 }
@@ -946,7 +959,7 @@ impl DocReader<'_> {
                     Ok(c) => out.push(c),
                     Err((i, why)) => {
                         let offset = offsets.get(i).copied().unwrap_or(values_node.offset);
-                        if matches!(values_node.value, Value::Array(_) | Value::Strings(_)) {
+                        if is_list(values_node) {
                             self.pointer.push(Seg::I(i));
                         }
                         return Err(match why {
