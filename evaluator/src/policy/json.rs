@@ -197,34 +197,32 @@ impl<'a> Reader<'a, '_> {
         }
     }
 
+    /// The string at the position (its opening quote) when it holds no escape and no
+    /// control byte: its text, borrowed, with the position past its closing quote.
+    /// `None`, with the position unchanged, for any other string. The caller has seen
+    /// the opening quote: from anywhere else the text up to the next quote would be
+    /// taken for a string.
+    fn plain_string(&mut self) -> Option<&'a str> {
+        let start = self.pos + 1;
+        // The first quote, backslash or control byte decides, as a byte-by-byte scan would.
+        let end = start + find_string_stop(self.bytes.get(start..)?)?;
+        if self.bytes.get(end) != Some(&b'"') {
+            return None;
+        }
+        let s = self.text.get(start..end)?;
+        self.pos = end + 1;
+        Some(s)
+    }
+
     fn string(&mut self) -> Result<std::borrow::Cow<'a, str>, ParseError> {
+        // Fast path: no escapes.
+        if let Some(s) = self.plain_string() {
+            return Ok(std::borrow::Cow::Borrowed(s));
+        }
+        // An escape, a control byte or no end: read byte by byte from the start.
         let open = self.pos;
         self.pos += 1;
-        let start = self.pos;
-        // Fast path: no escapes. Find the first quote, backslash or control byte (the
-        // first of the three in the text decides, as a byte-by-byte scan would).
-        let rest = self.bytes.get(start..).unwrap_or_default();
-        match find_string_stop(rest) {
-            None => {
-                return Err(self.error(open, "unterminated string".to_string()));
-            }
-            Some(i) => {
-                self.pos = start + i;
-                match rest.get(i).copied().unwrap_or_default() {
-                    b'"' => {
-                        let s = self.text.get(start..self.pos).unwrap_or("");
-                        self.pos += 1;
-                        return Ok(std::borrow::Cow::Borrowed(s));
-                    }
-                    b'\\' => {}
-                    b => {
-                        return Err(self
-                            .error(self.pos, format!("control character U+{b:04X} inside a string must be escaped")))
-                    }
-                }
-            }
-        }
-        let mut out = String::from(self.text.get(start..self.pos).unwrap_or(""));
+        let mut out = String::new();
         loop {
             match self.peek() {
                 None => return Err(self.error(open, "unterminated string".to_string())),
@@ -344,19 +342,12 @@ impl<'a> Reader<'a, '_> {
         let mut out = Vec::new();
         loop {
             let open = self.pos;
-            let end = match self.peek() {
-                Some(b'"') => self.bytes.get(open + 1..).and_then(find_string_stop).map(|i| open + 1 + i),
-                _ => None,
-            };
-            let Some((end, text)) = end.and_then(|e| {
-                let closed = self.bytes.get(e) == Some(&b'"');
-                closed.then(|| self.text.get(open + 1..e).map(|t| (e, t))).flatten()
-            }) else {
+            let text = if self.peek() == Some(b'"') { self.plain_string() } else { None };
+            let Some(text) = text else {
                 self.pos = first;
                 return None;
             };
             out.push((text, open));
-            self.pos = end + 1;
             self.skip_ws();
             match self.peek() {
                 Some(b',') => {
