@@ -229,6 +229,8 @@ pub enum Action {
     Reach(ReachStep),
     /// `parse`
     Parse(ParseStep),
+    /// `importAccount` (v1.2)
+    ImportAccount(ImportAccountStep),
 }
 
 /// The kind of a step.
@@ -256,11 +258,13 @@ pub enum StepKind {
     Reach,
     /// `parse`
     Parse,
+    /// `importAccount`
+    ImportAccount,
 }
 
 impl StepKind {
     /// Every step kind, in the order the format lists them.
-    pub const ALL: [StepKind; 11] = [
+    pub const ALL: [StepKind; 12] = [
         StepKind::Evaluate,
         StepKind::Request,
         StepKind::AssumeRole,
@@ -272,6 +276,7 @@ impl StepKind {
         StepKind::WhoCan,
         StepKind::Reach,
         StepKind::Parse,
+        StepKind::ImportAccount,
     ];
 
     /// The protocol name (the step's action key).
@@ -288,6 +293,7 @@ impl StepKind {
             StepKind::WhoCan => "whoCan",
             StepKind::Reach => "reach",
             StepKind::Parse => "parse",
+            StepKind::ImportAccount => "importAccount",
         }
     }
 }
@@ -307,6 +313,7 @@ impl Action {
             Action::WhoCan(_) => StepKind::WhoCan,
             Action::Reach(_) => StepKind::Reach,
             Action::Parse(_) => StepKind::Parse,
+            Action::ImportAccount(_) => StepKind::ImportAccount,
         }
     }
 }
@@ -367,6 +374,8 @@ struct RawStep {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     parse: Option<ParseStep>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    import_account: Option<ImportAccountStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     save_as: Option<String>,
     expect: Expect,
 }
@@ -398,6 +407,7 @@ impl TryFrom<RawStep> for Step {
             who_can,
             reach,
             parse,
+            import_account,
             save_as,
             expect,
         } = raw;
@@ -413,6 +423,7 @@ impl TryFrom<RawStep> for Step {
             who_can.map(Action::WhoCan),
             reach.map(Action::Reach),
             parse.map(Action::Parse),
+            import_account.map(Action::ImportAccount),
         ]
         .into_iter()
         .flatten()
@@ -443,6 +454,7 @@ impl From<Step> for RawStep {
             Action::WhoCan(a) => raw.who_can = Some(a),
             Action::Reach(a) => raw.reach = Some(a),
             Action::Parse(a) => raw.parse = Some(a),
+            Action::ImportAccount(a) => raw.import_account = Some(a),
         }
         raw
     }
@@ -733,6 +745,17 @@ pub struct ParseStep {
     pub policy_type: String,
     /// The policy.
     pub policy: PolicyDoc,
+}
+
+/// `importAccount` (v1.2): `GetAccountAuthorizationDetails` documents read into a
+/// copy of the case's world, as `world.accountAuthorizationDetails` would be; the
+/// step checks whether they import (and where they do not), and changes nothing for
+/// later steps.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportAccountStep {
+    /// The documents, in order (the pages of a listing, or several accounts).
+    pub documents: Vec<serde_json::Value>,
 }
 
 /// Expected (or actual) results of a step; only the fields present are compared.

@@ -14,8 +14,8 @@ use iam_evaluator::{Context, ContextValue, Layer, Policy, PolicySet, PolicyType,
 use serde_json::Value;
 
 use crate::case::{
-    self, Action, Case, ContextMap, EvaluateStep, Expect, IdentityExpect, ParseStep, ReachStep, SessionExpect, Step,
-    StepResult, WhoCanStep,
+    self, Action, Case, ContextMap, EvaluateStep, Expect, IdentityExpect, ImportAccountStep, ParseStep, ReachStep,
+    SessionExpect, Step, StepResult, WhoCanStep,
 };
 use crate::runner::{CaseOutcome, Implementation, ImplementationInfo};
 use crate::world_load::load_world;
@@ -248,6 +248,7 @@ pub fn run_step(
     let needs_world = || world.ok_or(StepFailure::NeedsWorld(step.kind().name()));
     match &step.action {
         Action::Parse(p) => run_parse(p, explain),
+        Action::ImportAccount(i) => Ok(run_import(i, world)),
         Action::Evaluate(e) => run_evaluate(e, explain),
         Action::Request(r) => run_request(r, needs_world()?, sessions, explain),
         Action::WhoCan(w) => run_who_can(w, needs_world()?, explain),
@@ -458,6 +459,31 @@ fn run_parse(p: &ParseStep, explain: bool) -> Result<ExplainedStep, StepFailure>
     };
     let explanation = parsed.err().map(|e| e.to_string());
     Ok(ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation, evidence: None })
+}
+
+/// `importAccount`: the documents read into a copy of the world (or an empty one). An
+/// error's `errorPointer` leads from the list of documents: `/1/RoleDetailList/0/Arn`.
+fn run_import(step: &ImportAccountStep, world: Option<&EvalWorld>) -> ExplainedStep {
+    let mut copy = world.cloned().unwrap_or_default();
+    let labels: Vec<String> = (0..step.documents.len()).map(|i| i.to_string()).collect();
+    let documents: Vec<iam_evaluator::import::Document<'_>> = step
+        .documents
+        .iter()
+        .zip(&labels)
+        .map(|(value, file)| iam_evaluator::import::Document { file, value })
+        .collect();
+    let imported = iam_evaluator::import::import(&mut copy, &documents, &std::collections::BTreeMap::new());
+    let fields = match &imported {
+        Ok(_) => Expect { valid: Some(true), ..Expect::default() },
+        Err(e) => Expect {
+            valid: Some(false),
+            error_kind: Some(e.kind.name().to_string()),
+            error_pointer: Some(format!("/{}{}", e.file, e.pointer)),
+            ..Expect::default()
+        },
+    };
+    let explanation = imported.err().map(|e| format!("document {e}"));
+    ExplainedStep { result: StepResult { fields, ..StepResult::default() }, explanation, evidence: None }
 }
 
 /// Reads a context map of the case format.

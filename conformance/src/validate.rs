@@ -63,6 +63,13 @@ pub const ERROR_KINDS: &[&str] = &[
     "variable",
     "size",
     "characters",
+    // importAccount (v1.2) only; its policy documents have the kinds above.
+    "truncated",
+    "default-version",
+    "encoding",
+    "duplicate",
+    "arn",
+    "reference",
 ];
 /// Policy type names of `parse` steps.
 pub const POLICY_TYPES: &[&str] = &["identity", "resource", "trust", "boundary", "session", "scp", "rcp"];

@@ -158,6 +158,27 @@ pub enum ImportErrorKind {
     },
 }
 
+impl ImportErrorKind {
+    /// The `errorKind` of an `importAccount` step (CASE-FORMAT.md): what the document
+    /// breaks. A policy document that does not parse has the policy's own kind.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ImportErrorKind::NotJson { .. } => "json",
+            ImportErrorKind::Expected { .. } => "shape",
+            ImportErrorKind::MissingField(_) => "missing-element",
+            ImportErrorKind::Truncated { .. } => "truncated",
+            ImportErrorKind::NoDefaultVersion { .. }
+            | ImportErrorKind::SeveralDefaultVersions { .. }
+            | ImportErrorKind::DefaultVersionMismatch { .. } => "default-version",
+            ImportErrorKind::PercentEncoding { .. } => "encoding",
+            ImportErrorKind::Policy { error, .. } => error.kind.name(),
+            ImportErrorKind::Duplicate { .. } | ImportErrorKind::ManagedPolicyDisagrees { .. } => "duplicate",
+            ImportErrorKind::BadArn { .. } => "arn",
+            ImportErrorKind::GroupNotFound { .. } | ImportErrorKind::MissingPolicy { .. } => "reference",
+        }
+    }
+}
+
 /// A classified import error: which document, where (JSON pointer), and what.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{file} at {}: {kind}", if pointer.is_empty() { "/" } else { pointer.as_str() })]

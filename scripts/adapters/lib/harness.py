@@ -29,6 +29,7 @@ STEP_KINDS = (
     "getCallerIdentity",
     "whoCan",
     "reach",
+    "importAccount",
 )
 
 
