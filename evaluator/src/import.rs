@@ -898,6 +898,7 @@ mod tests {
 
         let e = parse_json("f.json", "{\"UserDetailList\": [").unwrap_err();
         assert!(matches!(*e.kind, ImportErrorKind::NotJson { .. }));
+        assert_eq!(e.kind.name(), "json");
     }
 
     #[test]
