@@ -197,32 +197,34 @@ impl<'a> Reader<'a, '_> {
         }
     }
 
-    /// The string at the position (its opening quote) when it holds no escape and no
-    /// control byte: its text, borrowed, with the position past its closing quote.
-    /// `None`, with the position unchanged, for any other string. The caller has seen
-    /// the opening quote: from anywhere else the text up to the next quote would be
-    /// taken for a string.
-    fn plain_string(&mut self) -> Option<&'a str> {
-        let start = self.pos + 1;
-        // The first quote, backslash or control byte decides, as a byte-by-byte scan would.
-        let end = start + find_string_stop(self.bytes.get(start..)?)?;
-        if self.bytes.get(end) != Some(&b'"') {
-            return None;
-        }
-        let s = self.text.get(start..end)?;
-        self.pos = end + 1;
-        Some(s)
-    }
-
     fn string(&mut self) -> Result<std::borrow::Cow<'a, str>, ParseError> {
-        // Fast path: no escapes.
-        if let Some(s) = self.plain_string() {
-            return Ok(std::borrow::Cow::Borrowed(s));
-        }
-        // An escape, a control byte or no end: read byte by byte from the start.
         let open = self.pos;
         self.pos += 1;
-        let mut out = String::new();
+        let start = self.pos;
+        // Fast path: no escapes. Find the first quote, backslash or control byte (the
+        // first of the three in the text decides, as a byte-by-byte scan would).
+        let rest = self.bytes.get(start..).unwrap_or_default();
+        match find_string_stop(rest) {
+            None => {
+                return Err(self.error(open, "unterminated string".to_string()));
+            }
+            Some(i) => {
+                self.pos = start + i;
+                match rest.get(i).copied().unwrap_or_default() {
+                    b'"' => {
+                        let s = self.text.get(start..self.pos).unwrap_or("");
+                        self.pos += 1;
+                        return Ok(std::borrow::Cow::Borrowed(s));
+                    }
+                    b'\\' => {}
+                    b => {
+                        return Err(self
+                            .error(self.pos, format!("control character U+{b:04X} inside a string must be escaped")))
+                    }
+                }
+            }
+        }
+        let mut out = String::from(self.text.get(start..self.pos).unwrap_or(""));
         loop {
             match self.peek() {
                 None => return Err(self.error(open, "unterminated string".to_string())),
@@ -342,7 +344,15 @@ impl<'a> Reader<'a, '_> {
         let mut out = Vec::new();
         loop {
             let open = self.pos;
-            let text = if self.peek() == Some(b'"') { self.plain_string() } else { None };
+            // An item with an escape (an owned string) or an error: read the list item
+            // by item instead, which finds the same error.
+            let text = match self.peek() {
+                Some(b'"') => match self.string() {
+                    Ok(std::borrow::Cow::Borrowed(text)) => Some(text),
+                    _ => None,
+                },
+                _ => None,
+            };
             let Some(text) = text else {
                 self.pos = first;
                 return None;
