@@ -474,7 +474,9 @@ fn find_string_stop(bytes: &[u8]) -> Option<usize> {
 pub fn from_value(value: &serde_json::Value) -> Result<Node<'_>, ParseError> {
     fn go(v: &serde_json::Value, depth: usize) -> Result<Node<'_>, ParseError> {
         use std::borrow::Cow;
-        if depth > MAX_DEPTH {
+        // The text reader's limit, counted the same way: an array or object at depth
+        // MAX_DEPTH (the document itself at depth 0) is too deep, whatever it holds.
+        if depth >= MAX_DEPTH && (v.is_array() || v.is_object()) {
             return Err(ParseError::new(
                 ErrorKind::Json,
                 Location::default(),
@@ -609,6 +611,20 @@ mod tests {
         assert_eq!(err.location.line, 2);
         assert_eq!(err.location.pointer, "/Effect");
         assert!(err.message.contains("duplicate key \"Effect\""));
+    }
+
+    #[test]
+    fn text_and_object_forms_have_the_same_nesting_limit() {
+        for depth in [MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1] {
+            for inner in ["{}", "\"x\"", "[]"] {
+                let text = format!("{}{inner}{}", "{\"a\":".repeat(depth), "}".repeat(depth));
+                let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(parse(&text).is_ok(), from_value(&value).is_ok(), "{depth} levels around {inner}");
+            }
+        }
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert!(parse(&deep).is_err());
+        assert!(from_value(&serde_json::from_str(&deep).unwrap()).is_err());
     }
 
     #[test]
