@@ -902,6 +902,23 @@ mod tests {
     }
 
     #[test]
+    fn recognises_listings_and_names_what_it_found() {
+        assert!(is_authorization_details(&json!({"UserDetailList": []})));
+        assert!(is_authorization_details(&json!({"IsTruncated": false})));
+        assert!(is_authorization_details(&json!({"GetAccountAuthorizationDetailsResult": {"Policies": []}})));
+        assert!(!is_authorization_details(&json!({"Version": "2012-10-17", "Statement": []})));
+        assert!(!is_authorization_details(&json!([1])));
+        let names: Vec<&str> =
+            [json!(null), json!(true), json!(1), json!("s"), json!([]), json!({})].iter().map(type_name).collect();
+        assert_eq!(names, ["null", "a boolean", "a number", "a string", "an array", "an object"]);
+        let role = json!({"RoleDetailList": [{"Arn": "arn:aws:iam::111122223333:role/r"}]});
+        let e = run(&[role.clone(), role]).unwrap_err();
+        assert!(e.to_string().contains("(first in doc0 at /RoleDetailList/0)"), "{e}");
+        let e = run(&[json!({"UserDetailList": 5})]).unwrap_err();
+        assert!(e.to_string().ends_with("expected an array, found a number"), "{e}");
+    }
+
+    #[test]
     fn pages_and_accounts_merge() {
         let page1 = json!({"UserDetailList": [{"Arn": "arn:aws:iam::111122223333:user/u", "GroupList": ["g"]}],
             "IsTruncated": true, "Marker": "m1"});

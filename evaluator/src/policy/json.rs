@@ -636,4 +636,13 @@ mod tests {
         assert!(parse("01").is_err());
         assert!(parse("\"\\ud800\"").is_err());
     }
+
+    #[test]
+    fn messages_say_what_was_found() {
+        assert!(parse("[1 2]").unwrap_err().message.ends_with("but found '2'"));
+        assert!(parse("[1").unwrap_err().message.ends_with("but found the end of the text"));
+        let names: Vec<&str> =
+            ["null", "true", "1", "\"s\"", "[]", "{}"].iter().map(|t| parse(t).unwrap().value.type_name()).collect();
+        assert_eq!(names, ["null", "boolean", "number", "string", "array", "object"]);
+    }
 }

@@ -1042,6 +1042,24 @@ fn validate_principal_id(kind: PrincipalKind, id: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    /// Two choices the pages leave open (docs/MUTANTS.md, class 1), pinned so that a
+    /// change is deliberate: a principal id is a JSON string (a number or boolean is
+    /// refused, unlike condition values, R1.8), and an empty condition value list is
+    /// accepted.
+    #[test]
+    fn principal_ids_are_strings_and_empty_condition_lists_parse() {
+        for id in ["111122223333", "true"] {
+            let text = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":{id}}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}]}}"#
+            );
+            let e = Policy::parse(&text, PolicyType::Resource).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Principal, "{id}");
+            assert!(e.message.contains("must be a string"), "{id}: {}", e.message);
+        }
+        let empty = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:username":[]}}}]}"#;
+        assert!(Policy::parse(empty, PolicyType::Identity).is_ok());
+    }
+
     fn kind(text: &str, ty: PolicyType) -> Option<ErrorKind> {
         parse_policy(text, ty).err().map(|e| e.kind)
     }
