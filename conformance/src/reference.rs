@@ -465,14 +465,11 @@ fn run_parse(p: &ParseStep, explain: bool) -> Result<ExplainedStep, StepFailure>
 /// error's `errorPointer` leads from the list of documents: `/1/RoleDetailList/0/Arn`.
 fn run_import(step: &ImportAccountStep, world: Option<&EvalWorld>) -> ExplainedStep {
     let mut copy = world.cloned().unwrap_or_default();
+    // Each document is labelled by its index, so an error's label and pointer make
+    // the pointer into the list.
     let labels: Vec<String> = (0..step.documents.len()).map(|i| i.to_string()).collect();
-    let documents: Vec<iam_evaluator::import::Document<'_>> = step
-        .documents
-        .iter()
-        .zip(&labels)
-        .map(|(value, file)| iam_evaluator::import::Document { file, value })
-        .collect();
-    let imported = iam_evaluator::import::import(&mut copy, &documents, &std::collections::BTreeMap::new());
+    let documents: Vec<(&str, &Value)> = labels.iter().map(String::as_str).zip(&step.documents).collect();
+    let imported = crate::world_load::import_labelled(&mut copy, &documents, &std::collections::BTreeMap::new());
     let fields = match &imported {
         Ok(_) => Expect { valid: Some(true), ..Expect::default() },
         Err(e) => Expect {

@@ -34,18 +34,30 @@ pub fn load_world_with(
     let mut world = load_own(w)?;
     let labels: Vec<String> =
         (0..w.account_authorization_details.len()).map(|i| format!("world.accountAuthorizationDetails[{i}]")).collect();
-    let documents: Vec<iam_evaluator::import::Document<'_>> = w
-        .account_authorization_details
+    let documents: Vec<(&str, &serde_json::Value)> = labels
         .iter()
-        .zip(&labels)
-        .map(|(value, file)| iam_evaluator::import::Document { file, value })
-        .chain(extra.iter().map(|(file, value)| iam_evaluator::import::Document { file, value }))
+        .map(String::as_str)
+        .zip(&w.account_authorization_details)
+        .chain(extra.iter().map(|(file, value)| (file.as_str(), value)))
         .collect();
     if !documents.is_empty() {
-        iam_evaluator::import::import(&mut world, &documents, supplied).map_err(|e| e.to_string())?;
+        import_labelled(&mut world, &documents, supplied).map_err(|e| e.to_string())?;
     }
     world.validate().map_err(|e| e.to_string())?;
     Ok(world)
+}
+
+/// Imports authorization-details documents, each with the label its errors name, into
+/// `world` (the `world.accountAuthorizationDetails` of a case, files beside it, or the
+/// documents of an `importAccount` step).
+pub fn import_labelled(
+    world: &mut World,
+    documents: &[(&str, &serde_json::Value)],
+    supplied: &std::collections::BTreeMap<String, Policy>,
+) -> Result<iam_evaluator::import::ImportSummary, iam_evaluator::import::ImportError> {
+    let documents: Vec<iam_evaluator::import::Document<'_>> =
+        documents.iter().map(|&(file, value)| iam_evaluator::import::Document { file, value }).collect();
+    iam_evaluator::import::import(world, &documents, supplied)
 }
 
 /// The world's own keys, not yet validated.

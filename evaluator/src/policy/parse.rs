@@ -815,8 +815,8 @@ impl DocReader<'_> {
     }
 
     /// The action texts [`scan_action`] does not accept: `*` alone is valid; a policy
-    /// variable is refused as such (R4.2 allows none in actions); anything else is not of the form
-    /// `service:name` (R2.1). `scan_action` is the one test of that form.
+    /// variable is refused as such (R4.2 allows none in actions); anything else is not
+    /// of the form `service:name` (R2.1), of which `scan_action` is the one test.
     fn check_action(&self, text: &str, offset: usize) -> Result<(), ParseError> {
         if self.variables && crate::variable::has_variable(text) {
             return Err(self.err(
@@ -1099,9 +1099,9 @@ mod tests {
         assert!(check_characters(&allowed.repeat(3)[1..]).is_ok());
     }
 
-    /// The one-pass action scan accepts exactly what `check_action` accepts, except
-    /// `*` alone and text with a variable (left to the full check), and says whether a
-    /// wildcard occurs.
+    /// The one-pass action scan accepts exactly the form `service:name` written out
+    /// plainly below and says whether a wildcard occurs; `check_action`, which sees
+    /// what the scan leaves, accepts `*` alone and nothing else.
     #[test]
     fn action_scan_agrees_with_the_plain_form() {
         let reader = DocReader {
